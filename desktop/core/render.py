@@ -1,0 +1,121 @@
+"""Markdown to HTML, with Pygments-highlighted code, for bank content and user drafts.
+
+Bank content is rendered once at build time. User Markdown is untrusted: raw HTML is shown as
+text, links keep only safe schemes, and images never point anywhere the viewer would fetch.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from pygments.formatters import HtmlFormatter
+
+SAFE_LINK = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
+
+# Pygments styles that read well on each background; chosen for contrast in Qt's rich text.
+LIGHT_CODE_STYLE = "friendly"
+DARK_CODE_STYLE = "monokai"
+
+
+class _NeutraliseLinksAndImages(Treeprocessor):
+    """Drop dangerous link schemes and replace every image by its alt text (no fetches)."""
+
+    def run(self, root):  # noqa: ANN001 - ElementTree element
+        for element in root.iter():
+            if element.tag == "a":
+                href = element.get("href", "")
+                if not SAFE_LINK.match(href.strip()):
+                    element.attrib.pop("href", None)
+            elif element.tag == "img":
+                alt = element.get("alt") or "image"
+                src = element.get("src", "")
+                element.tag = "span"
+                element.attrib.clear()
+                element.set("class", "image-placeholder")
+                element.text = f"[{alt}: {src}]" if src else f"[{alt}]"
+        return None
+
+
+class _SafeExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown API name
+        # Raw HTML becomes literal text instead of live markup.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_NeutraliseLinksAndImages(md), "onsite_safe", 0)
+
+
+def _new_markdown() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=["fenced_code", "codehilite", "tables", "sane_lists", _SafeExtension()],
+        extension_configs={"codehilite": {"css_class": "highlight", "guess_lang": False}},
+        output_format="html",
+    )
+
+
+@lru_cache(maxsize=1)
+def _shared_markdown() -> markdown.Markdown:
+    return _new_markdown()
+
+
+def render_markdown(text: str) -> str:
+    """Render (untrusted) Markdown to an HTML fragment. Safe for bank content and drafts alike."""
+    converter = _shared_markdown()
+    converter.reset()
+    return converter.convert(text)
+
+
+def render_inline(text: str) -> str:
+    """Render a one-line Markdown snippet (a key point, a list item) without the <p> wrapper."""
+    rendered = render_markdown(text)
+    if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
+        return rendered[3:-4]
+    return rendered
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown reduced to words, for the search index."""
+    text = re.sub(r"```[^\n]*\n", "\n", markdown_text)
+    text = re.sub(r"[`*_>#|\[\]]", " ", text)
+    text = re.sub(r"\(https?://[^)]*\)", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+@lru_cache(maxsize=2)
+def code_css(dark: bool) -> str:
+    style = DARK_CODE_STYLE if dark else LIGHT_CODE_STYLE
+    return HtmlFormatter(style=style).get_style_defs(".highlight")
+
+
+def page_css(dark: bool) -> str:
+    """Style sheet for rendered pages in Qt rich text (a CSS subset) and exported HTML."""
+    if dark:
+        colors = dict(text="#e6e6e6", muted="#a8a8a8", code_bg="#272822", border="#555", accent="#7fb4ff",
+                      mark="#5c4a00", pre_text="#f8f8f2")
+    else:
+        colors = dict(text="#1d1d1f", muted="#5f6368", code_bg="#f4f5f7", border="#d0d4da", accent="#1a5fb4",
+                      mark="#fff2a8", pre_text="#1d1d1f")
+    return (
+        f"body {{ color: {colors['text']}; }}\n"
+        f"a {{ color: {colors['accent']}; }}\n"
+        f"h1, h2, h3 {{ font-weight: 600; }}\n"
+        f"pre {{ background-color: {colors['code_bg']}; color: {colors['pre_text']}; padding: 8px; "
+        f"font-family: monospace; white-space: pre-wrap; }}\n"
+        f"code {{ font-family: monospace; background-color: {colors['code_bg']}; }}\n"
+        f".highlight {{ background-color: {colors['code_bg']}; }}\n"
+        f"table {{ border-collapse: collapse; }}\n"
+        f"th, td {{ border: 1px solid {colors['border']}; padding: 4px 8px; }}\n"
+        f".muted {{ color: {colors['muted']}; }}\n"
+        f".structure {{ color: {colors['accent']}; font-weight: 600; }}\n"
+        f"b.match {{ background-color: {colors['mark']}; }}\n"
+        f".image-placeholder {{ color: {colors['muted']}; font-style: italic; }}\n"
+        + code_css(dark)
+    )
