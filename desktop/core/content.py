@@ -117,8 +117,9 @@ class ContentSet:
 
 
 def count_words(markdown_text: str) -> int:
-    """Words a reader sees: code fences count, Markdown punctuation does not."""
-    return len(re.findall(r"[A-Za-z0-9][A-Za-z0-9'’.\-/%×]*", markdown_text))
+    """Words a reader sees: code counts, Markdown punctuation and link targets do not."""
+    visible = re.sub(r"\]\([^)]*\)", "]", markdown_text)
+    return len(re.findall(r"[A-Za-z0-9][A-Za-z0-9'’.\-/%×]*", visible))
 
 
 def split_front_matter(path: Path, text: str) -> tuple[dict, list[str], int]:

@@ -49,7 +49,7 @@ class _SafeExtension(Extension):
         md.treeprocessors.register(_NeutraliseLinksAndImages(md), "onsite_safe", 0)
 
 
-def _new_markdown() -> markdown.Markdown:
+def new_renderer() -> markdown.Markdown:
     return markdown.Markdown(
         extensions=["fenced_code", "codehilite", "tables", "sane_lists", _SafeExtension()],
         extension_configs={"codehilite": {"css_class": "highlight", "guess_lang": False}},
@@ -59,7 +59,7 @@ def _new_markdown() -> markdown.Markdown:
 
 @lru_cache(maxsize=1)
 def _shared_markdown() -> markdown.Markdown:
-    return _new_markdown()
+    return new_renderer()
 
 
 def render_markdown(text: str) -> str:

@@ -1,0 +1,222 @@
+"""Read-only queries over the compiled question bank."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import DIFFICULTIES, OPTION_LETTERS
+
+SNIPPET_START, SNIPPET_END = "\x02", "\x03"
+DEFAULT_SEARCH_LIMIT = 200
+
+
+class BankError(RuntimeError):
+    """The bank file is missing or unreadable."""
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    id: str
+    title: str
+    description_html: str
+    rules: tuple[tuple[str, str], ...]  # (rule html, why html)
+    question_count: int
+    exercise_count: int
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    id: str
+    topic: str
+    title: str
+    difficulty: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class QuestionDetail:
+    id: str
+    topic: str
+    topic_title: str
+    title: str
+    difficulty: str
+    kind: str
+    tags: tuple[str, ...]
+    prompt_md: str
+    prompt_html: str
+    answer_md: str
+    answer_html: str
+    structure: str
+    key_points: tuple[str, ...]  # html fragments
+    pitfalls: tuple[str, ...]
+    follow_ups: tuple[str, ...]
+    words: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    snippet_html: str
+    rank: float
+
+
+@dataclass(frozen=True)
+class ExerciseDetail:
+    id: str
+    topic: str
+    title: str
+    stem_html: str
+    options: tuple[str, ...]  # html, A..D
+    best: str
+    explanations: tuple[str, ...]  # html, A..D
+    takeaway: str
+
+    @property
+    def best_index(self) -> int:
+        return OPTION_LETTERS.index(self.best)
+
+
+def fts_query(text: str) -> str | None:
+    """Turn typed text into an FTS5 query: every word must match, each as a prefix (as-you-type)."""
+    words = re.findall(r"\w+", text.lower())
+    if not words:
+        return None
+    return " AND ".join(f'"{word}"*' for word in words)
+
+
+def highlight_snippet(raw: str) -> str:
+    escaped = html.escape(raw)
+    return escaped.replace(SNIPPET_START, '<b class="match">').replace(SNIPPET_END, "</b>")
+
+
+class Bank:
+    """The compiled bank, opened read-only. Safe to share; it never changes while the app runs."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.exists():
+            raise BankError(f"The question bank {path} is missing.")
+        try:
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            self._db.execute("SELECT 1 FROM questions LIMIT 1")
+        except sqlite3.DatabaseError as error:
+            raise BankError(f"The question bank {path} cannot be read: {error}") from None
+        self.path = path
+
+    def close(self) -> None:
+        self._db.close()
+
+    def meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def topics(self) -> list[TopicInfo]:
+        rows = self._db.execute(
+            """
+            SELECT t.id, t.title, t.description_html, t.rules,
+                   (SELECT COUNT(*) FROM questions q WHERE q.topic = t.id),
+                   (SELECT COUNT(*) FROM exercises e WHERE e.topic = t.id)
+            FROM topics t ORDER BY t.position, t.title
+            """
+        ).fetchall()
+        return [
+            TopicInfo(id_, title, description, tuple(tuple(rule) for rule in json.loads(rules)), questions, exercises)
+            for id_, title, description, rules, questions, exercises in rows
+        ]
+
+    def topic(self, topic_id: str) -> TopicInfo | None:
+        return next((topic for topic in self.topics() if topic.id == topic_id), None)
+
+    def questions(
+        self,
+        topics: list[str] | tuple[str, ...] | None = None,
+        difficulty: str | None = None,
+        kind: str | None = None,
+        ids: list[str] | None = None,
+    ) -> list[QuestionSummary]:
+        """Questions matching every given filter, in bank order (topic, then title)."""
+        clauses, params = [], []
+        if topics:
+            clauses.append(f"q.topic IN ({','.join('?' * len(topics))})")
+            params.extend(topics)
+        if difficulty:
+            clauses.append("q.difficulty = ?")
+            params.append(difficulty)
+        if kind:
+            clauses.append("q.kind = ?")
+            params.append(kind)
+        if ids is not None:
+            clauses.append("q.id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(ids))
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._db.execute(
+            f"""
+            SELECT q.id, q.topic, q.title, q.difficulty, q.kind
+            FROM questions q JOIN topics t ON t.id = q.topic
+            {where}
+            ORDER BY t.position, q.difficulty_rank, q.title
+            """,
+            params,
+        ).fetchall()
+        return [QuestionSummary(*row) for row in rows]
+
+    def search(self, text: str, limit: int = DEFAULT_SEARCH_LIMIT) -> list[SearchHit]:
+        """Ranked full-text hits (bm25: title, prompt and tags weigh more than the answer)."""
+        query = fts_query(text)
+        if query is None:
+            return []
+        try:
+            rows = self._db.execute(
+                f"""
+                SELECT id, snippet(questions_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 14),
+                       bm25(questions_fts, 0.0, 10.0, 5.0, 1.0, 3.0) AS rank
+                FROM questions_fts WHERE questions_fts MATCH ?
+                ORDER BY rank LIMIT ?
+                """,
+                (query, limit),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [SearchHit(id_, highlight_snippet(snippet), rank) for id_, snippet, rank in rows]
+
+    def question(self, question_id: str) -> QuestionDetail | None:
+        row = self._db.execute(
+            """
+            SELECT q.id, q.topic, t.title, q.title, q.difficulty, q.kind, q.tags, q.prompt_md, q.prompt_html,
+                   q.answer_md, q.answer_html, q.structure, q.key_points, q.pitfalls, q.follow_ups, q.words
+            FROM questions q JOIN topics t ON t.id = q.topic WHERE q.id = ?
+            """,
+            (question_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        for index in (6, 12, 13, 14):
+            values[index] = tuple(json.loads(values[index]))
+        return QuestionDetail(*values)
+
+    def exercises(self, topic_id: str | None = None) -> list[ExerciseDetail]:
+        where, params = ("WHERE e.topic = ?", (topic_id,)) if topic_id else ("", ())
+        rows = self._db.execute(
+            f"""
+            SELECT e.id, e.topic, e.title, e.stem_html, e.options, e.best, e.explanations, e.takeaway
+            FROM exercises e JOIN topics t ON t.id = e.topic {where}
+            ORDER BY t.position, e.id
+            """,
+            params,
+        ).fetchall()
+        return [
+            ExerciseDetail(id_, topic, title, stem, tuple(json.loads(options)), best,
+                           tuple(json.loads(explanations)), takeaway)
+            for id_, topic, title, stem, options, best, explanations, takeaway in rows
+        ]
+
+    def exercise(self, exercise_id: str) -> ExerciseDetail | None:
+        return next((item for item in self.exercises() if item.id == exercise_id), None)
+
+    def difficulty_rank(self, difficulty: str) -> int:
+        return DIFFICULTIES.index(difficulty)

@@ -1,0 +1,195 @@
+"""The study service: the one object the UI talks to. Joins the bank with the user's data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .bank import Bank, ExerciseDetail, QuestionDetail, TopicInfo
+from .bank_build import build_bank, content_hash, stored_hash
+from .content import DIFFICULTIES, ContentError
+from .drafting import DraftSession
+from .userstore import USER_DB_NAME, UserStore, utc_now
+
+STATUSES = ("all", "new", "practised", "starred")
+SORTS = ("bank", "difficulty", "title", "relevance")
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+@dataclass(frozen=True)
+class QuestionFilter:
+    topic: str | None = None
+    difficulty: str | None = None
+    kind: str | None = None
+    status: str = "all"
+    search: str = ""
+    sort: str = "bank"
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    id: str
+    topic: str
+    title: str
+    difficulty: str
+    kind: str
+    practised: int
+    starred: bool
+    snippet_html: str = ""
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    topic: TopicInfo
+    practised: int
+    exercises_done: int
+
+
+@dataclass
+class BankStatus:
+    """How the bank was found; `warning` is shown to the user when it is set."""
+
+    path: Path
+    rebuilt: bool = False
+    warning: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def rating_for_fraction(fraction: float) -> int:
+    """Suggested self-grade (1 Again … 4 Easy) from the share of key points covered."""
+    if fraction < 0.4:
+        return 1
+    if fraction < 0.7:
+        return 2
+    if fraction < 0.9:
+        return 3
+    return 4
+
+
+def prepare_bank(content_root: Path | None, source_bank: Path, shipped_bank: Path) -> BankStatus:
+    """Find the bank to open; from source, rebuild it when content/ changed.
+
+    A broken content file never leaves the user without a bank: the last good build is used
+    and the error is reported.
+    """
+    if content_root is None or not content_root.is_dir():
+        return BankStatus(shipped_bank if shipped_bank.exists() else source_bank)
+    current = content_hash(content_root)
+    if stored_hash(source_bank) == current:
+        return BankStatus(source_bank)
+    try:
+        build_bank(content_root, source_bank)
+    except ContentError as error:
+        fallback = source_bank if source_bank.exists() else shipped_bank
+        return BankStatus(fallback, warning=f"The question bank could not be rebuilt: {error}")
+    return BankStatus(source_bank, rebuilt=True)
+
+
+class Study:
+    def __init__(self, bank: Bank, store: UserStore) -> None:
+        self.bank = bank
+        self.store = store
+        self._topics: list[TopicInfo] | None = None
+
+    @classmethod
+    def open(cls, bank_path: Path, data_dir: Path, clock: Callable[[], datetime] = utc_now) -> Study:
+        return cls(Bank(bank_path), UserStore(data_dir / USER_DB_NAME, clock=clock))
+
+    def close(self) -> None:
+        self.store.close()
+        self.bank.close()
+
+    # --- browsing ---------------------------------------------------------------------------
+
+    def topics(self) -> list[TopicInfo]:
+        if self._topics is None:
+            self._topics = self.bank.topics()
+        return self._topics
+
+    def topic_progress(self, topic_id: str) -> TopicProgress | None:
+        topic = next((item for item in self.topics() if item.id == topic_id), None)
+        if topic is None:
+            return None
+        stats = self.store.stats()
+        question_ids = [question.id for question in self.bank.questions(topics=[topic_id])]
+        practised = sum(1 for qid in question_ids if stats.get(qid) and stats[qid].practised)
+        answers = self.store.exercise_answers()
+        done = sum(1 for exercise in self.bank.exercises(topic_id) if exercise.id in answers)
+        return TopicProgress(topic, practised, done)
+
+    def questions(self, query: QuestionFilter) -> list[QuestionRow]:
+        snippets: dict[str, str] = {}
+        order: dict[str, int] = {}
+        ids = None
+        if query.search.strip():
+            hits = self.bank.search(query.search)
+            snippets = {hit.id: hit.snippet_html for hit in hits}
+            order = {hit.id: index for index, hit in enumerate(hits)}
+            ids = list(snippets)
+        summaries = self.bank.questions(
+            topics=[query.topic] if query.topic else None,
+            difficulty=query.difficulty,
+            kind=query.kind,
+            ids=ids,
+        )
+        stats = self.store.stats()
+        rows = []
+        for summary in summaries:
+            stat = stats.get(summary.id)
+            practised = stat.practised if stat else 0
+            starred = bool(stat and stat.starred)
+            if query.status == "new" and practised:
+                continue
+            if query.status == "practised" and not practised:
+                continue
+            if query.status == "starred" and not starred:
+                continue
+            rows.append(
+                QuestionRow(summary.id, summary.topic, summary.title, summary.difficulty, summary.kind,
+                            practised, starred, snippets.get(summary.id, ""))
+            )
+        if query.sort == "difficulty":
+            rows.sort(key=lambda row: (DIFFICULTIES.index(row.difficulty), row.title.lower()))
+        elif query.sort == "title":
+            rows.sort(key=lambda row: row.title.lower())
+        elif order and query.sort in ("relevance", "bank"):
+            rows.sort(key=lambda row: order[row.id])
+        return rows
+
+    def question(self, question_id: str) -> QuestionDetail | None:
+        return self.bank.question(question_id)
+
+    def exercises(self, topic_id: str | None) -> list[ExerciseDetail]:
+        return self.bank.exercises(topic_id)
+
+    def exercise(self, exercise_id: str) -> ExerciseDetail | None:
+        return self.bank.exercise(exercise_id)
+
+    # --- the user's actions -----------------------------------------------------------------
+
+    def mark_practised(self, question_id: str) -> int:
+        return self.store.mark_practised(question_id)
+
+    def toggle_star(self, question_id: str) -> bool:
+        starred = not self.store.question_stats(question_id).starred
+        self.store.set_starred(question_id, starred)
+        return starred
+
+    def answer_exercise(self, exercise: ExerciseDetail, chosen: str) -> bool:
+        correct = chosen == exercise.best
+        self.store.record_exercise(exercise.id, chosen, correct)
+        return correct
+
+    def grade(
+        self, question_id: str, rating: int, fraction: float, ticked: list[int], source: str,
+        round_id: int | None = None,
+    ) -> int:
+        """Store a self-grade (every grade is kept) and count it as a practice."""
+        grade_id = self.store.add_grade(question_id, rating, fraction, ticked, source, round_id)
+        self.store.mark_practised(question_id)
+        return grade_id
+
+    def draft_session(self, question_id: str, kind: str = "draft") -> DraftSession:
+        return DraftSession(self.store, question_id, kind)

@@ -1,0 +1,377 @@
+"""The user's own data (practice counts, stars, drafts, notes, grades, rounds, settings).
+
+One SQLite file under the platform's user data dir, separate from the bank. WAL journal, a
+schema version in `PRAGMA user_version` with a chain of migrations, a backup copy before any
+migration, and a file that is corrupt or from a newer app set aside, never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+USER_DB_NAME = "onsite-user.sqlite"
+
+
+class UserDataError(RuntimeError):
+    """A write or read of user data failed for a reason the user can act on (disk full, read-only)."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+# Each step moves the schema from version N-1 to N. Never edit a released step: add a new one.
+MIGRATIONS: list[str] = [
+    # 1: foundation
+    """
+    CREATE TABLE question_stats (
+        question_id TEXT PRIMARY KEY,
+        practised INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        last_practised TEXT
+    );
+    CREATE TABLE exercise_answers (
+        exercise_id TEXT PRIMARY KEY,
+        chosen TEXT NOT NULL,
+        correct INTEGER NOT NULL,
+        answered_at TEXT NOT NULL
+    );
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+    # 2: drafting, notes and self-grading
+    """
+    CREATE TABLE drafts (
+        question_id TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        seconds_spent REAL NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE draft_versions (
+        id INTEGER PRIMARY KEY,
+        question_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        words INTEGER NOT NULL,
+        saved_at TEXT NOT NULL
+    );
+    CREATE INDEX draft_versions_question ON draft_versions (question_id, id);
+    CREATE TABLE notes (
+        question_id TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE grades (
+        id INTEGER PRIMARY KEY,
+        question_id TEXT NOT NULL,
+        rating INTEGER NOT NULL,
+        fraction REAL NOT NULL,
+        ticked TEXT NOT NULL,
+        source TEXT NOT NULL,
+        round_id INTEGER,
+        graded_at TEXT NOT NULL
+    );
+    CREATE INDEX grades_question ON grades (question_id, id);
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class OpenReport:
+    """What happened while opening: a message for the user if a file was set aside or migrated."""
+
+    path: Path
+    set_aside: Path | None = None
+    reason: str | None = None
+    backup: Path | None = None
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    practised: int = 0
+    starred: bool = False
+    last_practised: str | None = None
+
+
+@dataclass(frozen=True)
+class DraftVersion:
+    id: int
+    text: str
+    words: int
+    saved_at: str
+
+
+@dataclass(frozen=True)
+class Grade:
+    id: int
+    question_id: str
+    rating: int
+    fraction: float
+    ticked: tuple[int, ...]
+    source: str
+    round_id: int | None
+    graded_at: str
+
+
+def _set_aside(path: Path, label: str) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
+    counter = 1
+    while target.exists():
+        target = path.with_name(f"{path.stem}.{label}-{stamp}-{counter}{path.suffix}")
+        counter += 1
+    path.rename(target)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(target.with_name(target.name + suffix))
+    return target
+
+
+def _inspect(path: Path) -> tuple[int | None, str | None]:
+    """Return (schema version, problem) of an existing file without changing it."""
+    try:
+        connection = sqlite3.connect(path)
+        try:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            check = connection.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        return None, f"it is not a readable database ({error})"
+    if check != "ok":
+        return version, f"its integrity check failed ({check})"
+    return version, None
+
+
+class UserStore:
+    """All reads and writes of the user's data. Every write is its own committed transaction."""
+
+    def __init__(self, path: Path, clock: Callable[[], datetime] = utc_now) -> None:
+        self.path = path
+        self.clock = clock
+        self.report = self._prepare(path)
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.Error as error:
+            raise UserDataError(f"Your study data at {path} cannot be opened: {error}") from None
+
+    def _prepare(self, path: Path) -> OpenReport:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UserDataError(f"Cannot create the data folder {path.parent}: {error.strerror}") from None
+        if not path.exists():
+            return OpenReport(path)
+        version, problem = _inspect(path)
+        if problem is None and version is not None and version > SCHEMA_VERSION:
+            problem = f"it was written by a newer version of Onsite (data version {version}, this app reads up to {SCHEMA_VERSION})"
+            label = "newer"
+        else:
+            label = "corrupt"
+        if problem:
+            moved = _set_aside(path, label)
+            return OpenReport(path, set_aside=moved, reason=problem)
+        if version is not None and 0 < version < SCHEMA_VERSION:
+            backup = path.with_name(f"{path.stem}.v{version}.bak{path.suffix}")
+            shutil.copy2(path, backup)
+            return OpenReport(path, backup=backup)
+        return OpenReport(path)
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                for statement in MIGRATIONS[number - 1].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number}")
+
+    def close(self) -> None:
+        try:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Commit on success, roll back on error; storage errors become UserDataError."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise UserDataError(self._explain(error)) from None
+        try:
+            yield self._db
+        except sqlite3.Error as error:
+            self._db.execute("ROLLBACK")
+            raise UserDataError(self._explain(error)) from None
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error as error:
+            self._db.execute("ROLLBACK")
+            raise UserDataError(self._explain(error)) from None
+
+    def _explain(self, error: sqlite3.Error) -> str:
+        text = str(error)
+        if "readonly" in text or "read-only" in text:
+            return f"Your study data at {self.path} is read-only, so changes cannot be saved."
+        if "full" in text:
+            return f"The disk holding {self.path} is full, so changes cannot be saved."
+        return f"Saving to {self.path} failed: {text}"
+
+    def now(self) -> str:
+        return iso(self.clock())
+
+    def query(self, sql: str, params: tuple | list = ()) -> list[tuple]:
+        return self._db.execute(sql, params).fetchall()
+
+    # --- practice counts, stars, exercises -------------------------------------------------
+
+    def stats(self) -> dict[str, QuestionStats]:
+        rows = self.query("SELECT question_id, practised, starred, last_practised FROM question_stats")
+        return {row[0]: QuestionStats(row[1], bool(row[2]), row[3]) for row in rows}
+
+    def question_stats(self, question_id: str) -> QuestionStats:
+        rows = self.query(
+            "SELECT practised, starred, last_practised FROM question_stats WHERE question_id = ?", (question_id,)
+        )
+        return QuestionStats(rows[0][0], bool(rows[0][1]), rows[0][2]) if rows else QuestionStats()
+
+    def mark_practised(self, question_id: str) -> int:
+        with self.transaction() as db:
+            db.execute(
+                """
+                INSERT INTO question_stats (question_id, practised, last_practised) VALUES (?, 1, ?)
+                ON CONFLICT (question_id) DO UPDATE SET practised = practised + 1, last_practised = excluded.last_practised
+                """,
+                (question_id, self.now()),
+            )
+        return self.question_stats(question_id).practised
+
+    def set_starred(self, question_id: str, starred: bool) -> None:
+        with self.transaction() as db:
+            db.execute(
+                """
+                INSERT INTO question_stats (question_id, starred) VALUES (?, ?)
+                ON CONFLICT (question_id) DO UPDATE SET starred = excluded.starred
+                """,
+                (question_id, int(starred)),
+            )
+
+    def record_exercise(self, exercise_id: str, chosen: str, correct: bool) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO exercise_answers (exercise_id, chosen, correct, answered_at) VALUES (?, ?, ?, ?)",
+                (exercise_id, chosen, int(correct), self.now()),
+            )
+
+    def exercise_answers(self) -> dict[str, tuple[str, bool]]:
+        rows = self.query("SELECT exercise_id, chosen, correct FROM exercise_answers")
+        return {row[0]: (row[1], bool(row[2])) for row in rows}
+
+    def reset_exercise(self, exercise_id: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM exercise_answers WHERE exercise_id = ?", (exercise_id,))
+
+    # --- settings --------------------------------------------------------------------------
+
+    def setting(self, key: str, default: object = None) -> object:
+        rows = self.query("SELECT value FROM settings WHERE key = ?", (key,))
+        return json.loads(rows[0][0]) if rows else default
+
+    def set_setting(self, key: str, value: object) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))
+
+    # --- drafts, versions, notes ------------------------------------------------------------
+
+    def draft(self, question_id: str) -> tuple[str, float]:
+        rows = self.query("SELECT text, seconds_spent FROM drafts WHERE question_id = ?", (question_id,))
+        return (rows[0][0], rows[0][1]) if rows else ("", 0.0)
+
+    def save_draft(self, question_id: str, text: str, seconds_spent: float, keep_version: bool, words: int) -> None:
+        with self.transaction() as db:
+            now = self.now()
+            db.execute(
+                "INSERT OR REPLACE INTO drafts (question_id, text, seconds_spent, updated_at) VALUES (?, ?, ?, ?)",
+                (question_id, text, seconds_spent, now),
+            )
+            if keep_version:
+                db.execute(
+                    "INSERT INTO draft_versions (question_id, text, words, saved_at) VALUES (?, ?, ?, ?)",
+                    (question_id, text, words, now),
+                )
+
+    def draft_versions(self, question_id: str) -> list[DraftVersion]:
+        rows = self.query(
+            "SELECT id, text, words, saved_at FROM draft_versions WHERE question_id = ? ORDER BY id DESC",
+            (question_id,),
+        )
+        return [DraftVersion(*row) for row in rows]
+
+    def latest_version_text(self, question_id: str) -> str | None:
+        rows = self.query(
+            "SELECT text FROM draft_versions WHERE question_id = ? ORDER BY id DESC LIMIT 1", (question_id,)
+        )
+        return rows[0][0] if rows else None
+
+    def drafted_question_ids(self) -> set[str]:
+        return {row[0] for row in self.query("SELECT question_id FROM drafts WHERE text != ''")}
+
+    def note(self, question_id: str) -> str:
+        rows = self.query("SELECT text FROM notes WHERE question_id = ?", (question_id,))
+        return rows[0][0] if rows else ""
+
+    def save_note(self, question_id: str, text: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO notes (question_id, text, updated_at) VALUES (?, ?, ?)",
+                (question_id, text, self.now()),
+            )
+
+    # --- grades (append-only: scheduling and statistics read the whole history) -------------
+
+    def add_grade(
+        self, question_id: str, rating: int, fraction: float, ticked: list[int], source: str,
+        round_id: int | None = None,
+    ) -> int:
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO grades (question_id, rating, fraction, ticked, source, round_id, graded_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (question_id, rating, fraction, json.dumps(ticked), source, round_id, self.now()),
+            )
+            return int(cursor.lastrowid)
+
+    def grades(self, question_id: str | None = None) -> list[Grade]:
+        where, params = ("WHERE question_id = ?", (question_id,)) if question_id else ("", ())
+        rows = self.query(
+            f"SELECT id, question_id, rating, fraction, ticked, source, round_id, graded_at FROM grades {where} ORDER BY id",
+            params,
+        )
+        return [Grade(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), r[5], r[6], r[7]) for r in rows]
+
+    def latest_ratings(self) -> dict[str, int]:
+        rows = self.query(
+            "SELECT question_id, rating FROM grades g WHERE id = (SELECT MAX(id) FROM grades WHERE question_id = g.question_id)"
+        )
+        return dict(rows)

@@ -1,0 +1,33 @@
+"""A read-only rich-text view that never fetches anything and opens web links only on click."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QTextBrowser
+
+from .theme import document_css
+
+
+class SafeBrowser(QTextBrowser):
+    def __init__(self, accessible_name: str) -> None:
+        super().__init__()
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setAccessibleName(accessible_name)
+        self.anchorClicked.connect(self._open_link)
+        self.document().setDefaultStyleSheet(document_css())
+        self.document().setDocumentMargin(10)
+
+    def set_page(self, html: str) -> None:
+        self.document().setDefaultStyleSheet(document_css())
+        self.setHtml(html)
+
+    def loadResource(self, resource_type: int, url: QUrl):  # noqa: ANN201, N802 - Qt API
+        # Offline means offline: no image, style sheet or file is ever loaded by a page.
+        return None
+
+    @staticmethod
+    def _open_link(url: QUrl) -> None:
+        if url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)

@@ -1,0 +1,318 @@
+"""The main window: topics | questions and exercises | the selected item. Wiring only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.study import Study
+from .browser import SafeBrowser
+from .exercise_view import ExerciseView, all_topics_html, topic_page_html
+from .question_list import QuestionListPanel
+from .question_view import QuestionView
+
+ALL_TOPICS = "__all__"
+PAGE_HOME, PAGE_QUESTION, PAGE_EXERCISE = range(3)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, study: Study) -> None:
+        super().__init__()
+        self.study = study
+        self.setWindowTitle("Onsite — ML systems interview practice")
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background:#b3261e; color:white; padding:6px; font-weight:600;")
+        self.banner.setAccessibleName("Warning")
+        self.banner.hide()
+
+        self.topic_list = QListWidget()
+        self.topic_list.setAccessibleName("Topics")
+        self.topic_list.currentItemChanged.connect(self._on_topic_changed)
+
+        self.question_panel = QuestionListPanel()
+        self.question_panel.filter_changed.connect(self.refresh_questions)
+        self.question_panel.question_selected.connect(self.show_question)
+        self.exercise_list = QListWidget()
+        self.exercise_list.setAccessibleName("Exercises")
+        self.exercise_list.setWordWrap(True)
+        self.exercise_list.currentItemChanged.connect(self._on_exercise_changed)
+        self.exercise_progress = QLabel()
+        exercise_panel = QWidget()
+        exercise_layout = QVBoxLayout(exercise_panel)
+        exercise_layout.setContentsMargins(4, 4, 4, 4)
+        exercise_layout.addWidget(self.exercise_progress)
+        exercise_layout.addWidget(self.exercise_list, 1)
+        self.middle_tabs = QTabWidget()
+        self.middle_tabs.addTab(self.question_panel, "&Questions")
+        self.middle_tabs.addTab(exercise_panel, "E&xercises")
+        self.middle_tabs.setAccessibleName("Questions and exercises")
+
+        self.home = SafeBrowser("Topic overview")
+        self.question_view = QuestionView(study)
+        self.question_view.practised_changed.connect(self._refresh_row)
+        self.question_view.message.connect(self.show_message)
+        self.question_view.draft.saved.connect(self.clear_warning)
+        self.exercise_view = ExerciseView()
+        self.exercise_view.answered.connect(self._on_exercise_answered)
+        self.exercise_view.reset_requested.connect(self._on_exercise_reset)
+        self.pages = QStackedWidget()
+        for page in (self.home, self.question_view, self.exercise_view):
+            self.pages.addWidget(page)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.topic_list)
+        self.splitter.addWidget(self.middle_tabs)
+        self.splitter.addWidget(self.pages)
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([220, 340, 900])
+        self.splitter.setChildrenCollapsible(False)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+        self._load_topics()
+        self._restore_state()
+        self._keys = _StudyKeys(self)
+        QApplication.instance().installEventFilter(self._keys)
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        go_menu = self.menuBar().addMenu("&Go")
+        find = QAction("&Search", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.focus_search)
+        go_menu.addAction(find)
+        reveal = QAction("&Reveal model answer", self)
+        reveal.triggered.connect(self.question_view.reveal)
+        go_menu.addAction(reveal)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Onsite", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _load_topics(self) -> None:
+        topics = self.study.topics()
+        total = sum(topic.question_count for topic in topics)
+        all_item = QListWidgetItem(f"All topics ({total})")
+        all_item.setData(Qt.ItemDataRole.UserRole, ALL_TOPICS)
+        self.topic_list.addItem(all_item)
+        for topic in topics:
+            item = QListWidgetItem(f"{topic.title} ({topic.question_count})")
+            item.setData(Qt.ItemDataRole.UserRole, topic.id)
+            item.setToolTip(topic.title)
+            self.topic_list.addItem(item)
+        self.topic_list.setCurrentRow(0)
+
+    def _restore_state(self) -> None:
+        geometry = self.study.store.setting("window.geometry")
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+        else:
+            self.resize(1440, 900)
+        for key, splitter in self._splitters().items():
+            state = self.study.store.setting(f"splitter.{key}")
+            if state:
+                splitter.restoreState(QByteArray.fromBase64(state.encode()))
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {
+            "main": self.splitter,
+            "question.body": self.question_view.body,
+            "question.vertical": self.question_view.vertical,
+            "draft": self.question_view.draft.splitter,
+        }
+
+    def save_state(self) -> None:
+        store = self.study.store
+        store.set_setting("window.geometry", bytes(self.saveGeometry().toBase64()).decode())
+        for key, splitter in self._splitters().items():
+            store.set_setting(f"splitter.{key}", bytes(splitter.saveState().toBase64()).decode())
+
+    # --- behaviour --------------------------------------------------------------------------
+
+    def current_topic(self) -> str | None:
+        item = self.topic_list.currentItem()
+        value = item.data(Qt.ItemDataRole.UserRole) if item else ALL_TOPICS
+        return None if value == ALL_TOPICS else value
+
+    def _on_topic_changed(self, *_args: object) -> None:
+        topic_id = self.current_topic()
+        self.question_panel.topic_id = topic_id
+        self.refresh_questions()
+        self.refresh_exercises()
+        self.show_home()
+
+    def show_home(self) -> None:
+        topic_id = self.current_topic()
+        if topic_id:
+            progress = self.study.topic_progress(topic_id)
+            if progress:
+                self.home.set_page(topic_page_html(progress))
+        else:
+            topics = self.study.topics()
+            practised = sum(1 for stat in self.study.store.stats().values() if stat.practised)
+            self.home.set_page(all_topics_html(topics, practised, sum(t.question_count for t in topics)))
+        self.pages.setCurrentIndex(PAGE_HOME)
+
+    def refresh_questions(self) -> None:
+        self.question_panel.set_rows(self.study.questions(self.question_panel.current_filter()))
+
+    def _refresh_row(self, question_id: str) -> None:
+        query = self.question_panel.current_filter()
+        if query.status in ("new", "practised", "starred"):
+            self.refresh_questions()
+            return
+        for row in self.study.questions(query):
+            if row.id == question_id:
+                self.question_panel.model.update_row(row)
+
+    def show_question(self, question_id: str) -> None:
+        self.question_view.show_question(question_id)
+        self.pages.setCurrentIndex(PAGE_QUESTION)
+
+    def refresh_exercises(self) -> None:
+        topic_id = self.current_topic()
+        answers = self.study.store.exercise_answers()
+        exercises = self.study.exercises(topic_id)
+        current = self.exercise_list.currentItem()
+        current_id = current.data(Qt.ItemDataRole.UserRole) if current else None
+        self.exercise_list.blockSignals(True)
+        self.exercise_list.clear()
+        for exercise in exercises:
+            mark = ""
+            if exercise.id in answers:
+                mark = "✓ " if answers[exercise.id][1] else "✗ "
+            item = QListWidgetItem(f"{mark}{exercise.title}")
+            item.setData(Qt.ItemDataRole.UserRole, exercise.id)
+            self.exercise_list.addItem(item)
+            if exercise.id == current_id:
+                self.exercise_list.setCurrentItem(item)
+        self.exercise_list.blockSignals(False)
+        done = sum(1 for exercise in exercises if exercise.id in answers)
+        self.exercise_progress.setText(f"{done} / {len(exercises)} completed")
+        self.middle_tabs.setTabText(1, f"E&xercises {done}/{len(exercises)}")
+
+    def _on_exercise_changed(self, item: QListWidgetItem | None, _previous: object = None) -> None:
+        if item is None:
+            return
+        exercise_id = item.data(Qt.ItemDataRole.UserRole)
+        self._show_exercise(exercise_id)
+
+    def _show_exercise(self, exercise_id: str) -> None:
+        exercise = self.study.exercise(exercise_id)
+        if exercise is None:
+            return
+        answers = self.study.store.exercise_answers()
+        chosen = answers.get(exercise_id, (None, False))[0]
+        row = self.exercise_list.currentRow()
+        self.exercise_view.show_exercise(exercise, chosen, f"{row + 1} / {self.exercise_list.count()}")
+        self.pages.setCurrentIndex(PAGE_EXERCISE)
+
+    def _on_exercise_answered(self, exercise_id: str, letter: str) -> None:
+        exercise = self.study.exercise(exercise_id)
+        if exercise is None:
+            return
+        self.study.answer_exercise(exercise, letter)
+        self.refresh_exercises()
+        self._show_exercise(exercise_id)
+
+    def _on_exercise_reset(self, exercise_id: str) -> None:
+        self.study.store.reset_exercise(exercise_id)
+        self.refresh_exercises()
+        self._show_exercise(exercise_id)
+
+    def focus_search(self) -> None:
+        self.middle_tabs.setCurrentIndex(0)
+        self.question_panel.search.setFocus()
+        self.question_panel.search.selectAll()
+
+    def show_message(self, text: str) -> None:
+        if "cannot be saved" in text or "failed" in text.lower():
+            self.banner.setText(f"⚠ {text} Your text is still in the editor; Onsite keeps trying.")
+            self.banner.show()
+        else:
+            self.statusBar().showMessage(text, 6000)
+
+    def clear_warning(self) -> None:
+        self.banner.hide()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self, "About Onsite",
+            "<b>Onsite</b><br>Offline practice for ML-systems and AI-infrastructure interviews.<br>"
+            f"Question bank: {sum(t.question_count for t in self.study.topics())} questions.",
+        )
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
+        self.question_view.save_all()
+        try:
+            self.save_state()
+        except Exception:  # noqa: BLE001 - layout is not worth refusing to quit over
+            pass
+        QApplication.instance().removeEventFilter(self._keys)
+        super().closeEvent(event)
+
+
+class _StudyKeys(QObject):
+    """Single-letter study keys (J/K, Space, S) that act only when no text field has focus."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() != QEvent.Type.KeyPress or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        focus = QApplication.focusWidget()
+        if focus is None or focus.window() is not self.window:
+            return False
+        editable = isinstance(focus, (QLineEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox)) or (
+            isinstance(focus, QTextEdit) and not focus.isReadOnly()
+        )
+        key = event.key()
+        if editable or (key == Qt.Key.Key_Space and isinstance(focus, QAbstractButton)):
+            return False
+        window = self.window
+        if key == Qt.Key.Key_J:
+            window.question_panel.move(1)
+        elif key == Qt.Key.Key_K:
+            window.question_panel.move(-1)
+        elif key == Qt.Key.Key_Space and window.pages.currentIndex() == PAGE_QUESTION:
+            window.question_view.reveal()
+        elif key == Qt.Key.Key_S and window.pages.currentIndex() == PAGE_QUESTION:
+            window.question_view.toggle_star()
+        else:
+            return False
+        return True

@@ -1,0 +1,218 @@
+"""The middle column: search box, filters and the list of questions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.content import DIFFICULTIES, KINDS
+from ..core.render import escape
+from ..core.study import QuestionFilter, QuestionRow
+from .theme import difficulty_color
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class QuestionListModel(QAbstractListModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[QuestionRow] = []
+
+    def set_rows(self, rows: list[QuestionRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def update_row(self, row: QuestionRow) -> None:
+        for position, existing in enumerate(self.rows):
+            if existing.id == row.id:
+                self.rows[position] = row
+                index = self.index(position)
+                self.dataChanged.emit(index, index)
+                return
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == ROW_ROLE:
+            return row
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            star = "starred, " if row.starred else ""
+            return f"{row.title}. {row.difficulty}, {row.kind}, {star}{row.practised} practised"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.title
+        return None
+
+
+def row_html(row: QuestionRow) -> str:
+    star = "★ " if row.starred else ""
+    practised = f" · {row.practised} practised" if row.practised else ""
+    meta = (
+        f'<span style="color:{difficulty_color(row.difficulty)}">{row.difficulty}</span>'
+        f" · {escape(row.kind)}{practised}"
+    )
+    snippet = f'<div style="margin-top:2px">{row.snippet_html}</div>' if row.snippet_html else ""
+    return f"<div><b>{star}{escape(row.title)}</b></div><div>{meta}</div>{snippet}"
+
+
+class QuestionDelegate(QStyledItemDelegate):
+    """Draws a row as a small rich-text block: title, meta line, and the search snippet."""
+
+    PADDING = 6
+
+    def _document(self, option: QStyleOptionViewItem, row: QuestionRow, width: float) -> QTextDocument:
+        document = QTextDocument()
+        document.setDefaultFont(option.font)
+        document.setDefaultStyleSheet("b.match { background-color: #ffe98a; color: #000; }")
+        document.setHtml(row_html(row))
+        document.setTextWidth(max(width - 2 * self.PADDING, 50))
+        return document
+
+    def paint(self, painter, option, index) -> None:  # noqa: ANN001 - Qt API
+        row: QuestionRow = index.data(ROW_ROLE)
+        style_option = QStyleOptionViewItem(option)
+        self.initStyleOption(style_option, index)
+        style_option.text = ""
+        widget = option.widget
+        style = widget.style() if widget else None
+        if style:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, style_option, painter, widget)
+        document = self._document(option, row, option.rect.width())
+        context = QAbstractTextDocumentLayout.PaintContext()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(role))
+        painter.save()
+        painter.translate(option.rect.left() + self.PADDING, option.rect.top() + self.PADDING)
+        painter.setClipRect(QRectF(0, 0, option.rect.width() - self.PADDING, option.rect.height()))
+        document.documentLayout().draw(painter, context)
+        painter.restore()
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: ANN001, N802 - Qt API
+        row: QuestionRow = index.data(ROW_ROLE)
+        width = option.rect.width() if option.rect.width() > 0 else 320
+        document = self._document(option, row, width)
+        return QSize(int(width), int(document.size().height()) + 2 * self.PADDING)
+
+
+class QuestionListPanel(QWidget):
+    """Emits `filter_changed` with a new QuestionFilter and `question_selected` with an id."""
+
+    filter_changed = Signal()
+    question_selected = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.topic_id: str | None = None
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search questions and answers (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search")
+        self.difficulty = self._combo("Difficulty", ["Any difficulty", *DIFFICULTIES])
+        self.kind = self._combo("Kind", ["Any kind", *KINDS])
+        self.status = self._combo("Status", ["All", "New", "Practised", "Starred"])
+        self.sort = self._combo("Sort", ["Bank order", "Difficulty", "Title"])
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("Number of questions shown")
+
+        self.model = QuestionListModel()
+        self.view = QListView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(QuestionDelegate(self.view))
+        self.view.setAccessibleName("Questions")
+        self.view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.view.setWordWrap(True)
+        self.view.setUniformItemSizes(False)
+        self.view.selectionModel().currentChanged.connect(self._on_current_changed)
+
+        # Typing waits for a short pause before querying, so each keystroke stays cheap.
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(120)
+        self._search_timer.timeout.connect(self.filter_changed)
+        self.search.textChanged.connect(self._search_timer.start)
+        for combo in (self.difficulty, self.kind, self.status, self.sort):
+            combo.currentIndexChanged.connect(self.filter_changed)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(4)
+        for combo in (self.difficulty, self.kind, self.status):
+            filters.addWidget(combo)
+        footer = QHBoxLayout()
+        footer.addWidget(self.count_label, 1)
+        footer.addWidget(self.sort)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addLayout(footer)
+        layout.addWidget(self.view, 1)
+
+    def _combo(self, name: str, items: list[str]) -> QComboBox:
+        combo = QComboBox()
+        combo.addItems(items)
+        combo.setAccessibleName(name)
+        combo.setToolTip(name)
+        return combo
+
+    def current_filter(self) -> QuestionFilter:
+        difficulty = self.difficulty.currentIndex()
+        kind = self.kind.currentIndex()
+        return QuestionFilter(
+            topic=self.topic_id,
+            difficulty=DIFFICULTIES[difficulty - 1] if difficulty > 0 else None,
+            kind=KINDS[kind - 1] if kind > 0 else None,
+            status=("all", "new", "practised", "starred")[self.status.currentIndex()],
+            search=self.search.text(),
+            sort=("bank", "difficulty", "title")[self.sort.currentIndex()],
+        )
+
+    def set_rows(self, rows: list[QuestionRow]) -> None:
+        current = self.current_id()
+        self.model.set_rows(rows)
+        self.count_label.setText(f"{len(rows)} question{'s' if len(rows) != 1 else ''}")
+        if current:
+            self.select(current, emit=False)
+
+    def current_id(self) -> str | None:
+        index = self.view.currentIndex()
+        return index.data(ROW_ROLE).id if index.isValid() else None
+
+    def select(self, question_id: str, emit: bool = True) -> bool:
+        for position, row in enumerate(self.model.rows):
+            if row.id == question_id:
+                index = self.model.index(position)
+                blocked = self.view.selectionModel().blockSignals(not emit)
+                self.view.setCurrentIndex(index)
+                self.view.selectionModel().blockSignals(blocked)
+                self.view.scrollTo(index)
+                return True
+        return False
+
+    def move(self, step: int) -> None:
+        count = self.model.rowCount()
+        if not count:
+            return
+        current = self.view.currentIndex().row()
+        target = 0 if current < 0 else min(max(current + step, 0), count - 1)
+        self.view.setCurrentIndex(self.model.index(target))
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.question_selected.emit(current.data(ROW_ROLE).id)

@@ -1,0 +1,41 @@
+"""Rendering is safe for untrusted Markdown and highlights code."""
+
+from desktop.core.render import page_css, plain_text, render_inline, render_markdown
+
+
+def test_code_is_highlighted_by_pygments():
+    html = render_markdown("```python\nimport torch\n```")
+    assert 'class="highlight"' in html
+    assert '<span class="kn">import</span>' in html
+
+
+def test_raw_html_and_script_are_shown_as_text():
+    html = render_markdown("<script>alert(1)</script>\n\nhello <b onclick='x'>bold</b>")
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "<b onclick" not in html
+
+
+def test_javascript_links_lose_their_target():
+    html = render_markdown("[click](javascript:alert(1)) and [web](https://example.org)")
+    assert "javascript:" not in html
+    assert 'href="https://example.org"' in html
+
+
+def test_remote_images_are_never_loaded():
+    html = render_markdown("![chart](https://tracker.example/pixel.png)")
+    assert "<img" not in html
+    assert "image-placeholder" in html
+
+
+def test_inline_render_drops_paragraph():
+    assert render_inline("**ZeRO-3** shards parameters") == "<strong>ZeRO-3</strong> shards parameters"
+
+
+def test_plain_text_strips_markup():
+    assert plain_text("## Title\n**bold** `code`") == "Title bold code"
+
+
+def test_both_themes_have_code_styles():
+    assert ".highlight" in page_css(dark=True)
+    assert page_css(dark=True) != page_css(dark=False)
