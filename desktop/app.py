@@ -59,7 +59,8 @@ def install_excepthook(crash_dir: Path) -> None:
         if isinstance(value, UserDataError):
             QMessageBox.warning(None, "Onsite could not save", str(value))
         else:
-            QMessageBox.critical(None, "Onsite hit an error", f"{value}\n\nDetails were written to {crash_dir / 'errors.log'}.")
+            details = f"{value}\n\nDetails were written to {crash_dir / 'errors.log'}."
+            QMessageBox.critical(None, "Onsite hit an error", details)
 
     sys.excepthook = hook
 

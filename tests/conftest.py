@@ -81,7 +81,8 @@ def write_content(root: Path) -> Path:
         ("zero-stages", "training", "ZeRO stages and when to use each", "Medium", "Technical",
          "Explain ZeRO stages 1 to 3.", "ZeRO shards optimizer states, gradients and parameters."),
         ("pipeline-bubbles", "training", "Pipeline parallel bubbles", "Hard", "Technical",
-         "What is the pipeline bubble and how do micro-batches shrink it?", "The bubble fraction falls with micro-batches."),
+         "What is the pipeline bubble and how do micro-batches shrink it?",
+         "The bubble fraction falls with micro-batches."),
         ("checkpoint-frequency", "training", "Choosing a checkpoint interval", "Easy", "System Design",
          "How often should a long training job checkpoint?", "Balance checkpoint cost against lost work."),
     ]

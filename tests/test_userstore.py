@@ -79,10 +79,9 @@ def test_grades_are_append_only_with_timestamps(data_dir):
 
 def test_failed_write_rolls_back_and_explains(data_dir):
     store = UserStore(data_dir / "user.sqlite")
-    with pytest.raises(UserDataError):
-        with store.transaction() as db:
-            db.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
-            db.execute("INSERT INTO no_such_table VALUES (1)")
+    with pytest.raises(UserDataError), store.transaction() as db:
+        db.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
+        db.execute("INSERT INTO no_such_table VALUES (1)")
     assert store.setting("a") is None
 
 

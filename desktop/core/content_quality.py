@@ -10,8 +10,11 @@ from itertools import combinations
 from .content import ContentSet, Question
 
 STOPWORDS = frozenset(
-    "a an the and or of to in on for with how what when why which would you your is are be do does "
-    "it its this that as at by from into each between vs versus can should we our their".split()
+    {
+        "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "how", "what", "when", "why",
+        "which", "would", "you", "your", "is", "are", "be", "do", "does", "it", "its", "this", "that", "as", "at",
+        "by", "from", "into", "each", "between", "vs", "versus", "can", "should", "we", "our", "their",
+    }
 )
 # Word-bigram Jaccard similarity above which two prompts ask the same thing.
 NEAR_DUPLICATE_THRESHOLD = 0.5
@@ -29,7 +32,7 @@ class TopicSummary:
 
 def prompt_shingles(prompt: str) -> frozenset[tuple[str, str]]:
     words = [word for word in re.findall(r"[a-z0-9]+", prompt.lower()) if word not in STOPWORDS]
-    return frozenset(zip(words, words[1:]))
+    return frozenset(zip(words, words[1:], strict=False))
 
 
 def similarity(first: Question, second: Question) -> float:

@@ -12,7 +12,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -180,7 +180,10 @@ class UserStore:
             return OpenReport(path)
         version, problem = _inspect(path)
         if problem is None and version is not None and version > SCHEMA_VERSION:
-            problem = f"it was written by a newer version of Onsite (data version {version}, this app reads up to {SCHEMA_VERSION})"
+            problem = (
+                f"it was written by a newer version of Onsite "
+                f"(data version {version}, this app reads up to {SCHEMA_VERSION})"
+            )
             label = "newer"
         else:
             label = "corrupt"
@@ -203,10 +206,8 @@ class UserStore:
                 self._db.execute(f"PRAGMA user_version = {number}")
 
     def close(self) -> None:
-        try:
+        with suppress(sqlite3.Error):
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.Error:
-            pass
         self._db.close()
 
     @contextmanager
@@ -261,7 +262,8 @@ class UserStore:
             db.execute(
                 """
                 INSERT INTO question_stats (question_id, practised, last_practised) VALUES (?, 1, ?)
-                ON CONFLICT (question_id) DO UPDATE SET practised = practised + 1, last_practised = excluded.last_practised
+                ON CONFLICT (question_id)
+                DO UPDATE SET practised = practised + 1, last_practised = excluded.last_practised
                 """,
                 (question_id, self.now()),
             )
@@ -280,7 +282,8 @@ class UserStore:
     def record_exercise(self, exercise_id: str, chosen: str, correct: bool) -> None:
         with self.transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO exercise_answers (exercise_id, chosen, correct, answered_at) VALUES (?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO exercise_answers (exercise_id, chosen, correct, answered_at) "
+                "VALUES (?, ?, ?, ?)",
                 (exercise_id, chosen, int(correct), self.now()),
             )
 
@@ -365,13 +368,15 @@ class UserStore:
     def grades(self, question_id: str | None = None) -> list[Grade]:
         where, params = ("WHERE question_id = ?", (question_id,)) if question_id else ("", ())
         rows = self.query(
-            f"SELECT id, question_id, rating, fraction, ticked, source, round_id, graded_at FROM grades {where} ORDER BY id",
+            "SELECT id, question_id, rating, fraction, ticked, source, round_id, graded_at "
+            f"FROM grades {where} ORDER BY id",
             params,
         )
         return [Grade(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), r[5], r[6], r[7]) for r in rows]
 
     def latest_ratings(self) -> dict[str, int]:
         rows = self.query(
-            "SELECT question_id, rating FROM grades g WHERE id = (SELECT MAX(id) FROM grades WHERE question_id = g.question_id)"
+            "SELECT question_id, rating FROM grades g "
+            "WHERE id = (SELECT MAX(id) FROM grades WHERE question_id = g.question_id)"
         )
         return dict(rows)

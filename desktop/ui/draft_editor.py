@@ -186,6 +186,7 @@ class DraftEditor(QWidget):
             self._autosave.start(5000)  # retry; the text stays in the editor meanwhile
             self._update_status(failed=True)
             return False
+        self._autosave.setInterval(AUTOSAVE_MS)
         if wrote:
             self.saved.emit()
         self._update_status()
@@ -198,7 +199,9 @@ class DraftEditor(QWidget):
         if self._loading or self.session is None:
             return
         self.session.edited()
-        self._autosave.start()
+        # Throttle, not debounce: steady typing must still save every AUTOSAVE_MS.
+        if not self._autosave.isActive():
+            self._autosave.start()
         self._preview_timer.start()
         self._update_status(pending=True)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from contextlib import suppress
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -136,11 +138,14 @@ class MainWindow(QMainWindow):
         self.topic_list.setCurrentRow(0)
 
     def _restore_state(self) -> None:
-        geometry = self.study.store.setting("window.geometry")
-        if geometry:
-            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
-        else:
-            self.resize(1440, 900)
+        # Size and position are stored as plain numbers: restoreGeometry() second-guesses sizes
+        # against the current screen, which loses the user's layout on some platforms.
+        geometry = self.study.store.setting("window.geometry") or {}
+        self.resize(geometry.get("width", 1440), geometry.get("height", 900))
+        if "x" in geometry and QGuiApplication.screenAt(QPoint(geometry["x"] + 40, geometry["y"] + 40)):
+            self.move(geometry["x"], geometry["y"])
+        if geometry.get("maximized"):
+            self.setWindowState(Qt.WindowState.WindowMaximized)
         for key, splitter in self._splitters().items():
             state = self.study.store.setting(f"splitter.{key}")
             if state:
@@ -156,7 +161,12 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         store = self.study.store
-        store.set_setting("window.geometry", bytes(self.saveGeometry().toBase64()).decode())
+        normal = self.normalGeometry() if self.isMaximized() else self.geometry()
+        store.set_setting(
+            "window.geometry",
+            {"x": normal.x(), "y": normal.y(), "width": normal.width(), "height": normal.height(),
+             "maximized": self.isMaximized()},
+        )
         for key, splitter in self._splitters().items():
             store.set_setting(f"splitter.{key}", bytes(splitter.saveState().toBase64()).decode())
 
@@ -277,10 +287,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
         self.question_view.save_all()
-        try:
+        with suppress(Exception):  # the window layout is not worth refusing to quit over
             self.save_state()
-        except Exception:  # noqa: BLE001 - layout is not worth refusing to quit over
-            pass
         QApplication.instance().removeEventFilter(self._keys)
         super().closeEvent(event)
 
@@ -295,7 +303,8 @@ class _StudyKeys(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() != QEvent.Type.KeyPress or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             return False
-        focus = QApplication.focusWidget()
+        # Judge by the widget receiving the key: typing into any text field is never a command.
+        focus = watched if isinstance(watched, QWidget) else QApplication.focusWidget()
         if focus is None or focus.window() is not self.window:
             return False
         editable = isinstance(focus, (QLineEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox)) or (

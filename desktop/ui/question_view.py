@@ -21,6 +21,7 @@ from ..core.render import escape
 from ..core.study import RATING_NAMES, Study, rating_for_fraction
 from .browser import SafeBrowser
 from .draft_editor import DraftEditor
+from .history_dialog import HistoryDialog
 from .theme import difficulty_color
 
 
@@ -146,6 +147,7 @@ class QuestionView(QWidget):
         self.notes = DraftEditor("note", study.draft_session)
         for editor in (self.draft, self.notes):
             editor.save_failed.connect(self.message)
+        self.draft.history_requested.connect(self.open_history)
         self.work_tabs = QTabWidget()
         self.work_tabs.addTab(self.draft, "My &draft")
         self.work_tabs.addTab(self.notes, "&Notes")
@@ -261,6 +263,15 @@ class QuestionView(QWidget):
         self._refresh_meta()
         self.practised_changed.emit(self.question.id)
         self.message.emit(f"Saved grade {RATING_NAMES[rating]} for “{self.question.title}”.")
+
+    def open_history(self) -> None:
+        if self.draft.session is None:
+            return
+        self.draft.save_now()
+        dialog = HistoryDialog(self.draft.session.versions(), self)
+        if dialog.exec() and dialog.restored_text is not None:
+            self.draft.editor.replace_all_undoable(dialog.restored_text)
+            self.draft.save_now()
 
     def save_all(self) -> None:
         self.draft.save_now()

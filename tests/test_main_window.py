@@ -1,0 +1,157 @@
+"""The real main window, driven like a user would: filter, search, select, reveal, star, practise."""
+
+from PySide6.QtCore import Qt
+
+from desktop.core.study import Study
+from desktop.ui.main_window import PAGE_EXERCISE, PAGE_QUESTION, MainWindow
+
+
+def titles(window):
+    return [row.title for row in window.question_panel.model.rows]
+
+
+def select_topic(window, title):
+    for row in range(window.topic_list.count()):
+        if window.topic_list.item(row).text().startswith(title):
+            window.topic_list.setCurrentRow(row)
+            return
+    raise AssertionError(title)
+
+
+def test_topics_show_counts(window):
+    texts = [window.topic_list.item(row).text() for row in range(window.topic_list.count())]
+    assert texts == ["All topics (6)", "Serving (3)", "Training (3)"]
+
+
+def test_filters_narrow_the_list(window, qtbot):
+    assert len(titles(window)) == 6
+    select_topic(window, "Serving")
+    assert len(titles(window)) == 3
+    window.question_panel.difficulty.setCurrentText("Hard")
+    assert titles(window) == ["Autoscaling an inference fleet"]
+    window.question_panel.difficulty.setCurrentIndex(0)
+    window.question_panel.kind.setCurrentText("Technical")
+    assert set(titles(window)) == {"Dynamic batching for GPU serving", "KV cache memory arithmetic"}
+    window.question_panel.sort.setCurrentText("Title")
+    assert titles(window) == ["Dynamic batching for GPU serving", "KV cache memory arithmetic"]
+
+
+def test_search_as_you_type_highlights(window, qtbot):
+    qtbot.keyClicks(window.question_panel.search, "pipeline bub")
+    qtbot.waitUntil(lambda: titles(window) == ["Pipeline parallel bubbles"], timeout=2000)
+    assert '<b class="match">' in window.question_panel.model.rows[0].snippet_html
+    assert window.question_panel.count_label.text() == "1 question"
+
+
+def test_ctrl_f_focuses_search(window, qtbot):
+    window.topic_list.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.question_panel.search.hasFocus()
+
+
+def test_select_reveal_star_and_practise(window, qtbot):
+    window.question_panel.select("zero-stages")
+    assert window.pages.currentIndex() == PAGE_QUESTION
+    view = window.question_view
+    assert view.title.text() == "ZeRO stages and when to use each"
+    assert not view.is_revealed()
+    view.reveal_button.click()
+    assert view.is_revealed()
+    assert "ZeRO shards optimizer states" in view.answer.toPlainText()
+    assert view.rubric.points.count() == 5
+    view.star_button.click()
+    assert "Starred" in view.star_button.text()
+    view.practised_button.click()
+    view.practised_button.click()
+    assert "2 practised" in view.meta.text()
+    row = next(row for row in window.question_panel.model.rows if row.id == "zero-stages")
+    assert row.practised == 2 and row.starred
+
+
+def test_keyboard_moves_reveals_and_stars(window, qtbot):
+    window.question_panel.view.setFocus()
+    qtbot.keyClick(window.question_panel.view, Qt.Key.Key_J)
+    first = window.question_panel.current_id()
+    assert first is not None
+    qtbot.keyClick(window.question_panel.view, Qt.Key.Key_J)
+    assert window.question_panel.current_id() != first
+    qtbot.keyClick(window.question_panel.view, Qt.Key.Key_K)
+    assert window.question_panel.current_id() == first
+    qtbot.keyClick(window.question_panel.view, Qt.Key.Key_Space)
+    assert window.question_view.is_revealed()
+    window.question_panel.view.setFocus()
+    qtbot.keyClick(window.question_panel.view, Qt.Key.Key_S)
+    assert window.study.store.question_stats(first).starred
+
+
+def test_space_types_in_the_editor_instead_of_revealing(window, qtbot):
+    window.question_panel.select("zero-stages")
+    editor = window.question_view.draft.editor
+    editor.setFocus()
+    qtbot.keyClicks(editor, "a b")
+    assert editor.toPlainText() == "a b"
+    assert not window.question_view.is_revealed()
+
+
+def test_status_filter_and_state_survive_restart(window, study, bank_path, data_dir, qtbot):
+    window.question_panel.select("kv-cache-memory")
+    window.question_view.practised_button.click()
+    window.question_view.star_button.click()
+    window.splitter.setSizes([300, 300, 800])
+    sizes = window.splitter.sizes()
+    window.close()
+    study.store.close()
+
+    reopened = Study.open(bank_path, data_dir)
+    second = MainWindow(reopened)
+    qtbot.addWidget(second)
+    second.show()
+    second.question_panel.status.setCurrentText("Starred")
+    assert titles(second) == ["KV cache memory arithmetic"]
+    assert second.question_panel.model.rows[0].practised == 1
+    second.question_panel.status.setCurrentText("New")
+    assert "KV cache memory arithmetic" not in titles(second)
+    assert second.size() == window.size()
+    assert second.splitter.sizes() == sizes
+    reopened.close()
+
+
+def test_grading_stores_every_grade(window, qtbot):
+    window.question_panel.select("dynamic-batching")
+    view = window.question_view
+    view.reveal()
+    for row in range(4):
+        view.rubric.points.item(row).setCheckState(Qt.CheckState.Checked)
+    assert "Good" in view.rubric.summary.text()
+    view.rubric.rating_buttons[3].click()
+    view.rubric.rating_buttons[4].click()
+    grades = window.study.store.grades("dynamic-batching")
+    assert [grade.rating for grade in grades] == [3, 4]
+    assert grades[0].fraction == 0.8
+    assert grades[0].ticked == (0, 1, 2, 3)
+    assert "2 grades" in view.rubric.last_grade.text()
+
+
+def test_exercise_answer_shows_explanations_and_persists(window, qtbot):
+    select_topic(window, "Serving")
+    window.middle_tabs.setCurrentIndex(1)
+    assert window.exercise_progress.text() == "0 / 2 completed"
+    window.exercise_list.setCurrentRow(0)
+    assert window.pages.currentIndex() == PAGE_EXERCISE
+    view = window.exercise_view
+    assert "Because of reason" not in view.page.toPlainText()
+    view.option_buttons[0].click()  # A, but B is best
+    assert "option B is the best" in view.result.text()
+    assert "Because of reason C" in view.page.toPlainText()
+    assert window.exercise_progress.text() == "1 / 2 completed"
+    assert window.study.store.exercise_answers()["ex-serving-one"] == ("A", False)
+    assert not view.option_buttons[1].isEnabled()
+    view.retry_button.click()
+    assert view.option_buttons[1].isEnabled()
+
+
+def test_topic_page_shows_guide_and_progress(window):
+    select_topic(window, "Training")
+    text = window.home.toPlainText()
+    assert "Start from the budget" in text
+    assert "0 of 3 questions practised" in text
