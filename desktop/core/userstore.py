@@ -83,6 +83,29 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX grades_question ON grades (question_id, id);
     """,
+    # 3: timed mock rounds, stored as they happen so a killed app can resume
+    """
+    CREATE TABLE rounds (
+        id INTEGER PRIMARY KEY,
+        config TEXT NOT NULL,
+        state TEXT NOT NULL,
+        current_index INTEGER NOT NULL DEFAULT 0,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        score REAL
+    );
+    CREATE TABLE round_items (
+        round_id INTEGER NOT NULL REFERENCES rounds (id),
+        position INTEGER NOT NULL,
+        item_type TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        seconds_used REAL NOT NULL DEFAULT 0,
+        status TEXT NOT NULL,
+        choice TEXT,
+        answer TEXT,
+        PRIMARY KEY (round_id, position)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -380,3 +403,73 @@ class UserStore:
             "WHERE id = (SELECT MAX(id) FROM grades WHERE question_id = g.question_id)"
         )
         return dict(rows)
+
+    # --- rounds -------------------------------------------------------------------------------
+
+    def create_round(self, config: dict, state: str, items: list[tuple[str, str, str]]) -> int:
+        """Store a new round with its items as (item_type, item_id, status)."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO rounds (config, state, started_at) VALUES (?, ?, ?)",
+                (json.dumps(config), state, self.now()),
+            )
+            round_id = int(cursor.lastrowid)
+            db.executemany(
+                "INSERT INTO round_items (round_id, position, item_type, item_id, status) VALUES (?, ?, ?, ?, ?)",
+                [(round_id, position, *item) for position, item in enumerate(items)],
+            )
+        return round_id
+
+    def save_round(
+        self, round_id: int, state: str, current_index: int,
+        items: list[tuple[float, str, str | None, str | None]], ended: bool = False,
+    ) -> None:
+        """Update progress; items are (seconds_used, status, choice, answer) in position order."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE rounds SET state = ?, current_index = ?, ended_at = CASE WHEN ? THEN ? ELSE ended_at END "
+                "WHERE id = ?",
+                (state, current_index, int(ended), self.now(), round_id),
+            )
+            db.executemany(
+                "UPDATE round_items SET seconds_used = ?, status = ?, choice = ?, answer = ? "
+                "WHERE round_id = ? AND position = ?",
+                [(*item, round_id, position) for position, item in enumerate(items)],
+            )
+
+    def set_round_score(self, round_id: int, score: float | None) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE rounds SET score = ? WHERE id = ?", (score, round_id))
+
+    def round_row(self, round_id: int) -> tuple | None:
+        rows = self.query(
+            "SELECT id, config, state, current_index, started_at, ended_at, score FROM rounds WHERE id = ?",
+            (round_id,),
+        )
+        return rows[0] if rows else None
+
+    def round_items(self, round_id: int) -> list[tuple]:
+        return self.query(
+            "SELECT item_type, item_id, seconds_used, status, choice, answer FROM round_items "
+            "WHERE round_id = ? ORDER BY position",
+            (round_id,),
+        )
+
+    def unfinished_round_id(self) -> int | None:
+        rows = self.query("SELECT id FROM rounds WHERE state IN ('running', 'paused') ORDER BY id DESC LIMIT 1")
+        return rows[0][0] if rows else None
+
+    def round_rows(self) -> list[tuple]:
+        return self.query(
+            "SELECT id, config, state, current_index, started_at, ended_at, score FROM rounds "
+            "WHERE state IN ('finished', 'time_up') ORDER BY id DESC"
+        )
+
+    def round_grades(self, round_id: int) -> dict[str, Grade]:
+        """The latest grade given to each question within a round."""
+        rows = self.query(
+            "SELECT id, question_id, rating, fraction, ticked, source, round_id, graded_at "
+            "FROM grades WHERE round_id = ? ORDER BY id",
+            (round_id,),
+        )
+        return {r[1]: Grade(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), r[5], r[6], r[7]) for r in rows}
