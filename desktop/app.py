@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import faulthandler
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -94,9 +95,14 @@ def main(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, "Onsite cannot start", str(error))
         return 1
     window = MainWindow(study)
+    if os.environ.get("ONSITE_EXIT_AFTER_PAINT"):  # start-up benchmark (packaging/bench_start.py)
+        from .startup_probe import exit_after_first_paint
+
+        exit_after_first_paint(window)
     window.show()
     for notice in notices:
         QMessageBox.warning(window, "Onsite", notice)
+    window.offer_resume()
     code = app.exec()
     study.close()
     return code

@@ -2,6 +2,7 @@
 
 Used by test_crash_safety: the test kills this process with SIGKILL mid-typing.
 Usage: python -m tests.typing_driver BANK DATA_DIR QUESTION_ID
+       python -m tests.typing_driver BANK DATA_DIR --round   (types into a running mock round)
 """
 
 import os
@@ -24,8 +25,17 @@ def main() -> None:
     app = QApplication([])
     window = MainWindow(Study.open(bank, data_dir))
     window.show()
-    window.question_panel.select(question_id)
-    editor = window.question_view.draft.editor
+    if question_id == "--round":
+        from desktop.core.rounds import RoundConfig
+
+        window.show_round_setup()
+        window.round_page.start(RoundConfig(count=2, seconds=600, per_item=True))
+        runner = window.round_page.runner
+        print(f"ROUND {runner.active.round_id} {runner.engine.items[0].item_id}", flush=True)
+        editor = runner.draft.editor
+    else:
+        window.question_panel.select(question_id)
+        editor = window.question_view.draft.editor
     editor.setFocus()
     words = iter(f"word{index} " for index in range(10_000))
 

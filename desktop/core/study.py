@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,6 +12,7 @@ from .bank import Bank, ExerciseDetail, QuestionDetail, TopicInfo
 from .bank_build import build_bank, content_hash, stored_hash
 from .content import DIFFICULTIES, ContentError
 from .drafting import DraftSession
+from .round_keeper import RoundKeeper
 from .userstore import USER_DB_NAME, UserStore, utc_now
 
 STATUSES = ("all", "new", "practised", "starred")
@@ -88,14 +90,18 @@ def prepare_bank(content_root: Path | None, source_bank: Path, shipped_bank: Pat
 
 
 class Study:
-    def __init__(self, bank: Bank, store: UserStore) -> None:
+    def __init__(self, bank: Bank, store: UserStore, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.bank = bank
         self.store = store
+        self.rounds = RoundKeeper(bank, store, clock=monotonic)
         self._topics: list[TopicInfo] | None = None
 
     @classmethod
-    def open(cls, bank_path: Path, data_dir: Path, clock: Callable[[], datetime] = utc_now) -> Study:
-        return cls(Bank(bank_path), UserStore(data_dir / USER_DB_NAME, clock=clock))
+    def open(
+        cls, bank_path: Path, data_dir: Path, clock: Callable[[], datetime] = utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> Study:
+        return cls(Bank(bank_path), UserStore(data_dir / USER_DB_NAME, clock=clock), monotonic)
 
     def close(self) -> None:
         self.store.close()

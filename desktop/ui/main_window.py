@@ -31,6 +31,7 @@ from .browser import SafeBrowser
 from .exercise_view import ExerciseView, all_topics_html, topic_page_html
 from .question_list import QuestionListPanel
 from .question_view import QuestionView
+from .round_view import RoundPage
 
 ALL_TOPICS = "__all__"
 PAGE_HOME, PAGE_QUESTION, PAGE_EXERCISE = range(3)
@@ -90,16 +91,24 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([220, 340, 900])
         self.splitter.setChildrenCollapsible(False)
 
+        self.round_page = RoundPage(study)
+        self.round_page.leave.connect(self.show_study)
+        self.round_page.message.connect(self.show_message)
+        self.modes = QStackedWidget()
+        self.modes.addWidget(self.splitter)
+        self.modes.addWidget(self.round_page)
+
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.modes, 1)
         self.setCentralWidget(central)
         self._build_menus()
         self._load_topics()
         self._restore_state()
+        self._closed = False
         self._keys = _StudyKeys(self)
         QApplication.instance().installEventFilter(self._keys)
 
@@ -119,6 +128,14 @@ class MainWindow(QMainWindow):
         reveal = QAction("&Reveal model answer", self)
         reveal.triggered.connect(self.question_view.reveal)
         go_menu.addAction(reveal)
+        round_menu = self.menuBar().addMenu("&Round")
+        new_round = QAction("&New mock round…", self)
+        new_round.setShortcut(QKeySequence("Ctrl+R"))
+        new_round.triggered.connect(self.show_round_setup)
+        round_menu.addAction(new_round)
+        history = QAction("Round &history", self)
+        history.triggered.connect(self.show_round_history)
+        round_menu.addAction(history)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About Onsite", self)
         about.triggered.connect(self._about)
@@ -263,6 +280,51 @@ class MainWindow(QMainWindow):
         self.refresh_exercises()
         self._show_exercise(exercise_id)
 
+    # --- rounds -------------------------------------------------------------------------------
+
+    def show_round_setup(self) -> None:
+        if self.round_page.is_running():
+            self.modes.setCurrentWidget(self.round_page)
+            return
+        self.question_view.save_all()
+        self.round_page.show_setup()
+        self.modes.setCurrentWidget(self.round_page)
+
+    def show_round_history(self) -> None:
+        if self.round_page.is_running():
+            self.modes.setCurrentWidget(self.round_page)
+            return
+        self.round_page.show_history()
+        self.modes.setCurrentWidget(self.round_page)
+
+    def show_study(self) -> None:
+        self.modes.setCurrentWidget(self.splitter)
+        self.refresh_questions()
+        if self.question_view.question is not None and self.pages.currentIndex() == PAGE_QUESTION:
+            self.question_view.show_question(self.question_view.question.id)
+
+    def offer_resume(self) -> None:
+        """After a crash mid-round, offer to resume it with the time that was left, or to end it."""
+        active = self.study.rounds.unfinished()
+        if active is None:
+            return
+        engine = active.engine
+        box = QMessageBox(self)
+        box.setWindowTitle("Unfinished round")
+        box.setText(
+            f"A mock round was interrupted at item {engine.index + 1} of {len(engine.items)} with "
+            f"{int(engine.remaining() // 60)} min {int(engine.remaining() % 60)} s left. "
+            "Your drafts are saved either way."
+        )
+        resume = box.addButton("Resume round", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("End it", QMessageBox.ButtonRole.DestructiveRole)
+        box.exec()
+        if box.clickedButton() is resume:
+            self.round_page.resume(active)
+            self.modes.setCurrentWidget(self.round_page)
+        else:
+            self.study.rounds.end(active)
+
     def focus_search(self) -> None:
         self.middle_tabs.setCurrentIndex(0)
         self.question_panel.search.setFocus()
@@ -286,7 +348,12 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
+        if self._closed:  # a second close (e.g. at application exit) has nothing left to save
+            event.accept()
+            return
+        self._closed = True
         self.question_view.save_all()
+        self.round_page.runner.stop_for_quit()
         with suppress(Exception):  # the window layout is not worth refusing to quit over
             self.save_state()
         QApplication.instance().removeEventFilter(self._keys)
@@ -314,6 +381,8 @@ class _StudyKeys(QObject):
         if editable or (key == Qt.Key.Key_Space and isinstance(focus, QAbstractButton)):
             return False
         window = self.window
+        if window.modes.currentWidget() is not window.splitter:
+            return False
         if key == Qt.Key.Key_J:
             window.question_panel.move(1)
         elif key == Qt.Key.Key_K:
