@@ -39,3 +39,14 @@ def test_plain_text_strips_markup():
 def test_both_themes_have_code_styles():
     assert ".highlight" in page_css(dark=True)
     assert page_css(dark=True) != page_css(dark=False)
+
+
+def test_lists_and_tables_may_follow_a_paragraph_line():
+    html = render_markdown("Steps:\n- one\n- two\n\nCosts:\n| a | b |\n|---|---|\n| 1 | 2 |")
+    assert "<ul>" in html and "<li>one</li>" in html
+    assert "<table>" in html
+
+
+def test_code_fences_keep_list_like_lines():
+    html = render_markdown("```text\nIntro\n- not a list\n```")
+    assert "<ul>" not in html

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import markdown
 from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pygments.formatters import HtmlFormatter
 
@@ -20,6 +21,30 @@ SAFE_LINK = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
 # Pygments styles that read well on each background; chosen for contrast in Qt's rich text.
 LIGHT_CODE_STYLE = "friendly"
 DARK_CODE_STYLE = "monokai"
+
+
+BLOCK_START = re.compile(r"^ {0,3}(?:[-*+] |\d+[.)] |\|)")
+FENCE = re.compile(r"^ {0,3}(```|~~~)")
+
+
+class _BlocksInterruptParagraphs(Preprocessor):
+    """Let a list or table start right after a paragraph line, as CommonMark and most editors do.
+
+    Python-Markdown needs a blank line first; writers and users rarely add one.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        result: list[str] = []
+        in_fence = False
+        for line in lines:
+            if FENCE.match(line):
+                in_fence = not in_fence
+            elif not in_fence and BLOCK_START.match(line) and result:
+                previous = result[-1]
+                if previous.strip() and not BLOCK_START.match(previous) and not previous.startswith((" ", "\t")):
+                    result.append("")
+            result.append(line)
+        return result
 
 
 class _NeutraliseLinksAndImages(Treeprocessor):
@@ -47,6 +72,7 @@ class _SafeExtension(Extension):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_NeutraliseLinksAndImages(md), "onsite_safe", 0)
+        md.preprocessors.register(_BlocksInterruptParagraphs(md), "onsite_blocks", 25)
 
 
 def new_renderer() -> markdown.Markdown:

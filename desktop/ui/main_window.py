@@ -51,6 +51,8 @@ class MainWindow(QMainWindow):
 
         self.topic_list = QListWidget()
         self.topic_list.setAccessibleName("Topics")
+        self.topic_list.setWordWrap(True)
+        self.topic_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.topic_list.currentItemChanged.connect(self._on_topic_changed)
 
         self.question_panel = QuestionListPanel()
@@ -88,7 +90,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.middle_tabs)
         self.splitter.addWidget(self.pages)
         self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([220, 340, 900])
+        self.splitter.setSizes([250, 350, 840])
         self.splitter.setChildrenCollapsible(False)
 
         self.round_page = RoundPage(study)
