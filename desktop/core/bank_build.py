@@ -23,9 +23,15 @@ BANK_SCHEMA_VERSION = 1
 CONTENT_SUFFIXES = (".md", ".yaml")
 
 
+# The code that shapes the bank's rows and HTML: a change to it must rebuild the bank too.
+BUILD_CODE = ("bank_build.py", "content.py", "render.py")
+
+
 def content_hash(root: Path) -> str:
-    """Hash of every content file's path and bytes; changes whenever the bank would."""
+    """Hash of every content file and of the build code; changes whenever the bank would."""
     digest = hashlib.sha256(f"schema {BANK_SCHEMA_VERSION}\n".encode())
+    for name in BUILD_CODE:
+        digest.update((Path(__file__).parent / name).read_bytes())
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.suffix in CONTENT_SUFFIXES:
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
