@@ -188,6 +188,7 @@ class QuestionView(QWidget):
         self.vertical.addWidget(self.body)
         self.vertical.setStretchFactor(0, 1)
         self.vertical.setStretchFactor(1, 4)
+        self.vertical.setSizes([130, 700])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
