@@ -1,0 +1,723 @@
+"""Export study work (questions with my drafts, notes and grades) to Markdown, HTML, PDF and Anki.
+
+Every export is written to a temporary name next to the target and renamed into place only when
+complete, so a full disk, an unwritable folder or a cancel never leaves half a file behind.
+Heavy libraries (genanki, Qt's PDF writer) are imported only when that format is asked for: the
+app's start-up never pays for them.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import html
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import yaml
+
+from .bank import QuestionDetail
+from .render import code_css, escape, page_css, render_markdown
+from .userstore import Grade
+
+# progress(done, total) -> False cancels; None or True carries on.
+Progress = Callable[[int, int], "bool | None"]
+
+FORMATS = {
+    "markdown": "Markdown folder",
+    "markdown-zip": "Markdown (.zip)",
+    "html": "HTML page (.html)",
+    "pdf": "PDF document (.pdf)",
+    "anki": "Anki deck (.apkg)",
+}
+SUFFIXES = {"markdown": "", "markdown-zip": ".zip", "html": ".html", "pdf": ".pdf", "anki": ".apkg"}
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+# A folder holding this file was written by Onsite, so a re-export may replace it.
+EXPORT_MARKER = ".onsite-export"
+# Fixed forever: Anki matches note types by id, so re-imports update the same note type.
+ANKI_MODEL_ID = 1_718_402_771
+ANKI_GUID_SALT = "onsite-question"
+
+
+class ExportError(RuntimeError):
+    """The export could not be written; the message says why and that nothing was left behind."""
+
+
+class ExportCancelled(Exception):  # noqa: N818 - a cancel is not an error
+    """The user cancelled; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which questions to export: everything, one topic, the starred ones, or one round's items."""
+
+    kind: str  # "all", "topic", "starred", "round"
+    topic_id: str | None = None
+    round_id: int | None = None
+    label: str = "All questions"
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    include_answer: bool = True
+    include_draft: bool = True
+    include_notes: bool = True
+
+
+@dataclass(frozen=True)
+class ExportItem:
+    """One question as exported: the bank's text plus the user's own work on it."""
+
+    question: QuestionDetail
+    draft: str = ""
+    notes: str = ""
+    grades: tuple[Grade, ...] = ()
+    starred: bool = False
+    practised: int = 0
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    questions: int
+    skipped: list[str] = field(default_factory=list)  # why some selected items are not in the export
+
+
+# --- choosing what to export ------------------------------------------------------------------
+
+
+def selections(study) -> list[Selection]:  # noqa: ANN001 - desktop.core.study.Study (import cycle)
+    """Every selection the user can pick: all, starred, each topic, each finished round."""
+    choices = [Selection("all", label="All questions"), Selection("starred", label="Starred questions")]
+    for topic in study.topics():
+        if topic.question_count:
+            choices.append(Selection("topic", topic_id=topic.id, label=f"Topic: {topic.title}"))
+    for summary in study.rounds.history():
+        if summary.config.item_type != "question":
+            continue
+        when = summary.started_at[:16].replace("T", " ")
+        label = f"Round #{summary.round_id}: {summary.config.preset}, {when} UTC ({summary.items} items)"
+        choices.append(Selection("round", round_id=summary.round_id, label=label))
+    return choices
+
+
+def collect(study, selection: Selection) -> tuple[list[ExportItem], list[str]]:  # noqa: ANN001
+    """The questions a selection covers, with my drafts, notes and grades; and notes on skipped items."""
+    store = study.store
+    stats = store.stats()
+    skipped: list[str] = []
+    round_answers: dict[str, str] = {}
+    if selection.kind == "round":
+        ids = []
+        for item_type, item_id, _seconds, _status, _choice, answer in store.round_items(selection.round_id):
+            if item_type != "question":
+                skipped.append(f"exercise {item_id} (exports cover questions)")
+                continue
+            ids.append(item_id)
+            if answer:
+                round_answers[item_id] = answer
+    elif selection.kind == "topic":
+        ids = [summary.id for summary in study.bank.questions(topics=[selection.topic_id])]
+    elif selection.kind == "starred":
+        ids = [summary.id for summary in study.bank.questions() if stats.get(summary.id, None)
+               and stats[summary.id].starred]
+    elif selection.kind == "all":
+        ids = [summary.id for summary in study.bank.questions()]
+    else:
+        raise ValueError(f"unknown selection {selection.kind!r}")
+    grades_by_question: dict[str, list[Grade]] = {}
+    for grade in store.grades():
+        grades_by_question.setdefault(grade.question_id, []).append(grade)
+    items = []
+    for question_id in ids:
+        question = study.bank.question(question_id)
+        if question is None:  # a round item whose pack was removed since
+            skipped.append(f"question {question_id} (no longer in the bank)")
+            continue
+        stat = stats.get(question_id)
+        draft = round_answers.get(question_id) or store.draft(question_id)[0]
+        items.append(
+            ExportItem(question, draft, store.note(question_id), tuple(grades_by_question.get(question_id, ())),
+                       bool(stat and stat.starred), stat.practised if stat else 0)
+        )
+    return items, skipped
+
+
+def run_export(
+    study, selection: Selection, fmt: str, target: Path,  # noqa: ANN001
+    options: ExportOptions = ExportOptions(), progress: Progress | None = None,
+) -> ExportResult:
+    """Collect the selection and write it in one format. Raises ExportError or ExportCancelled."""
+    items, skipped = collect(study, selection)
+    if not items:
+        raise ExportError(f"“{selection.label}” holds no questions, so there is nothing to export.")
+    writers = {
+        "markdown": lambda: export_markdown(items, target, options, selection.label, progress),
+        "markdown-zip": lambda: export_markdown_zip(items, target, options, selection.label, progress),
+        "html": lambda: export_html(items, target, options, selection.label, progress),
+        "pdf": lambda: export_pdf(items, target, options, selection.label, progress),
+        "anki": lambda: export_anki(items, target, options, selection.label, progress),
+    }
+    if fmt not in writers:
+        raise ValueError(f"unknown export format {fmt!r}")
+    writers[fmt]()
+    return ExportResult(target, len(items), skipped)
+
+
+# --- safe writing ------------------------------------------------------------------------------
+
+
+def _tick(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None and progress(done, total) is False:
+        raise ExportCancelled()
+
+
+def explain_os_error(error: OSError, where: Path) -> str:
+    """A sentence the user can act on, for a failed write (disk full, read-only, no permission)."""
+    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        reason = f"the disk holding {where} is full"
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason = f"Onsite is not allowed to write to {where}"
+    elif error.errno == errno.ENOENT:
+        reason = f"the folder {where} does not exist"
+    else:
+        reason = f"writing to {where} failed ({error.strerror or error})"
+    return reason[0].upper() + reason[1:] + ". Nothing was written; choose another place or free some space."
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _check_parent(target: Path) -> Path:
+    parent = target.parent
+    if not parent.is_dir():
+        raise ExportError(f"The folder {parent} does not exist. Nothing was written.")
+    return parent
+
+
+@contextmanager
+def atomic_file(target: Path) -> Iterator[Path]:
+    """Yield a temporary path next to `target`; rename it into place only if the block succeeds."""
+    parent = _check_parent(target)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=parent)
+        os.close(handle)
+        os.chmod(name, 0o666 & ~_umask())  # mkstemp's private 0600 would surprise a notes vault or a sync tool
+    except OSError as error:
+        raise ExportError(explain_os_error(error, parent)) from None
+    temp = Path(name)
+    try:
+        yield temp
+        os.replace(temp, target)
+    except OSError as error:
+        raise ExportError(explain_os_error(error, parent)) from None
+    finally:
+        with suppress(OSError):
+            temp.unlink()
+
+
+@contextmanager
+def atomic_folder(target: Path) -> Iterator[Path]:
+    """Yield a temporary folder next to `target`; it becomes `target` only if the block succeeds.
+
+    An existing folder is replaced only if an earlier Onsite export wrote it (it holds the marker
+    file): a re-export refreshes a notes vault, but never deletes a folder of someone else's files.
+    """
+    parent = _check_parent(target)
+    if target.exists() and not (target / EXPORT_MARKER).is_file():
+        raise ExportError(
+            f"{target} already exists and was not written by an Onsite export; choose a new folder name. "
+            "Nothing was written."
+        )
+    try:
+        temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=parent))
+        os.chmod(temp, 0o777 & ~_umask())
+    except OSError as error:
+        raise ExportError(explain_os_error(error, parent)) from None
+    old: Path | None = None
+    try:
+        yield temp
+        (temp / EXPORT_MARKER).write_text("Written by Onsite; a later export may replace this folder.\n")
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
+            os.replace(target, old / "previous")
+        try:
+            os.replace(temp, target)
+        except OSError:
+            if old is not None:  # put the previous export back where it was
+                os.replace(old / "previous", target)
+            raise
+    except OSError as error:
+        raise ExportError(explain_os_error(error, parent)) from None
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """The one place Markdown and HTML exports write a file (tests make it fail like a full disk)."""
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
+# --- shared text helpers --------------------------------------------------------------------
+
+
+def utc_stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def grade_line(grade: Grade) -> str:
+    when = grade.graded_at[:10]
+    return f"{when} {RATING_NAMES.get(grade.rating, grade.rating)} ({round(grade.fraction * 100)}% of key points, " \
+           f"{grade.source})"
+
+
+def inline_markdown(fragment: str) -> str:
+    """Turn a pre-rendered inline HTML fragment (a key point) back into Markdown."""
+    text = re.sub(r"<code>(.*?)</code>", lambda m: f"`{m.group(1)}`", fragment, flags=re.S)
+    text = re.sub(r"</?(strong|b)>", "**", text)
+    text = re.sub(r"</?(em|i)>", "*", text)
+    text = re.sub(r'<a [^>]*href="([^"]*)"[^>]*>(.*?)</a>', lambda m: f"[{m.group(2)}]({m.group(1)})", text,
+                  flags=re.S)
+    text = re.sub(r"<[^>]+>", "", text)
+    return html.unescape(text).strip()
+
+
+def slug(text: str) -> str:
+    cleaned = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return cleaned[:60] or "export"
+
+
+def default_file_name(selection: Selection, fmt: str) -> str:
+    label = {"all": "all-questions", "starred": "starred"}.get(selection.kind) or slug(selection.label)
+    return f"onsite-{label}{SUFFIXES[fmt]}"
+
+
+def _by_topic(items: list[ExportItem]) -> list[tuple[str, list[ExportItem]]]:
+    groups: dict[str, list[ExportItem]] = {}
+    for item in items:
+        groups.setdefault(item.question.topic_title, []).append(item)
+    return list(groups.items())
+
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+
+def question_markdown(item: ExportItem, options: ExportOptions, exported: str) -> str:
+    """One question as a Markdown file with YAML front matter (reads well in Obsidian)."""
+    question = item.question
+    meta = {
+        "id": question.id,
+        "title": question.title,
+        "topic": question.topic_title,
+        "topic_id": question.topic,
+        "difficulty": question.difficulty,
+        "kind": question.kind,
+        "tags": ["onsite", *question.tags],
+        "starred": item.starred,
+        "practised": item.practised,
+        "grades": [grade_line(grade) for grade in item.grades],
+        "exported": exported,
+    }
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
+    parts = [f"---\n{front}---\n", f"# {question.title}\n",
+             f"*{question.topic_title} · {question.difficulty} · {question.kind}*\n",
+             f"## Prompt\n\n{question.prompt_md.strip()}\n"]
+    if options.include_draft:
+        parts.append(f"## My latest draft\n\n{item.draft.strip() or '*No draft yet.*'}\n")
+    if options.include_notes and item.notes.strip():
+        parts.append(f"## My notes\n\n{item.notes.strip()}\n")
+    if item.grades:
+        parts.append("## My grades\n\n" + "".join(f"- {grade_line(grade)}\n" for grade in item.grades))
+    if options.include_answer:
+        parts.append(f"## Model answer\n\n{question.answer_md.strip()}\n")
+        parts.append(f"### Answer structure\n\n{question.structure}\n")
+        for title, points in (("Key points", question.key_points), ("Pitfalls", question.pitfalls),
+                              ("Follow-ups", question.follow_ups)):
+            if points:
+                parts.append(f"### {title}\n\n" + "".join(f"- {inline_markdown(point)}\n" for point in points))
+    return "\n".join(parts)
+
+
+def markdown_files(
+    items: list[ExportItem], options: ExportOptions, label: str, progress: Progress | None,
+) -> Iterator[tuple[str, bytes]]:
+    """(relative path, bytes) of every file in a Markdown export, index.md last."""
+    exported = utc_stamp()
+    total = len(items) + 1
+    written = 0
+    index = [f"# Onsite export: {label}\n", f"{len(items)} questions, exported {exported}.\n"]
+    for topic_title, group in _by_topic(items):
+        index.append(f"\n## {topic_title}\n")
+        for item in group:
+            question = item.question
+            relative = f"{question.topic}/{question.id}.md"
+            yield relative, question_markdown(item, options, exported).encode("utf-8")
+            details = [question.difficulty, question.kind]
+            if item.starred:
+                details.append("★")
+            if item.grades:
+                details.append(f"last grade {RATING_NAMES.get(item.grades[-1].rating)}")
+            index.append(f"- [{question.title}]({relative}) — {' · '.join(details)}\n")
+            written += 1
+            _tick(progress, written, total)
+    yield "index.md", "".join(index).encode("utf-8")
+    _tick(progress, total, total)
+
+
+def export_markdown(
+    items: list[ExportItem], target: Path, options: ExportOptions = ExportOptions(), label: str = "Export",
+    progress: Progress | None = None,
+) -> Path:
+    """A folder with index.md and one Markdown file per question, in a folder per topic."""
+    with atomic_folder(target) as folder:
+        for relative, data in markdown_files(items, options, label, progress):
+            path = folder / relative
+            path.parent.mkdir(exist_ok=True)
+            write_bytes(path, data)
+    return target
+
+
+def export_markdown_zip(
+    items: list[ExportItem], target: Path, options: ExportOptions = ExportOptions(), label: str = "Export",
+    progress: Progress | None = None,
+) -> Path:
+    """The Markdown export as one .zip whose files sit in a folder named after the zip."""
+    root = target.stem or "onsite-export"
+    with atomic_file(target) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
+        for relative, data in markdown_files(items, options, label, progress):
+            archive.writestr(f"{root}/{relative}", data)
+    return target
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+# Layout for a browser; page_css() carries the colours and the Pygments code styles.
+HTML_LAYOUT_CSS = """
+body { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; line-height: 1.5;
+       max-width: 52rem; margin: 2rem auto; padding: 0 1rem; background: #ffffff; }
+article { border-top: 2px solid #d0d4da; margin-top: 2.5rem; padding-top: 0.5rem; }
+nav.toc ol { padding-left: 1.5rem; }
+nav.toc h3 { margin-bottom: 0.2rem; }
+.meta { color: #5f6368; font-size: 0.9rem; }
+.draft { border-left: 4px solid #1a5fb4; padding-left: 0.8rem; }
+.notes { border-left: 4px solid #a05a00; padding-left: 0.8rem; }
+pre { overflow-x: auto; border-radius: 4px; }
+@media print { article { page-break-before: always; border-top: none; } }
+"""
+# Belt and braces: even if something slipped into the page, a browser would fetch nothing.
+CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def user_html(markdown_text: str) -> str:
+    """The user's own Markdown rendered safely, headings demoted to sit under the section's heading."""
+    rendered = render_markdown(markdown_text)
+    return re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 3)}", rendered)
+
+
+def _meta_line(item: ExportItem) -> str:
+    question = item.question
+    details = [escape(question.topic_title), escape(question.difficulty), escape(question.kind)]
+    if item.starred:
+        details.append("★ starred")
+    if item.practised:
+        details.append(f"practised {item.practised}×")
+    return " · ".join(details)
+
+
+def question_html(item: ExportItem, options: ExportOptions, heading: str = "h2") -> str:
+    """One question's section: prompt, my draft and notes (rendered safely), grades, model answer."""
+    question = item.question
+    parts = [
+        f'<{heading} class="question-title"><a name="q-{escape(question.id)}"></a>{escape(question.title)}</{heading}>',
+        f'<p class="meta">{_meta_line(item)}</p>',
+        "<h3>Prompt</h3>", question.prompt_html,
+    ]
+    if options.include_draft:
+        draft = user_html(item.draft) if item.draft.strip() else "<p class='muted'><i>No draft yet.</i></p>"
+        parts += ["<h3>My latest draft</h3>", f'<div class="draft">{draft}</div>']
+    if options.include_notes and item.notes.strip():
+        parts += ["<h3>My notes</h3>", f'<div class="notes">{user_html(item.notes)}</div>']
+    if item.grades:
+        lines = "".join(f"<li>{escape(grade_line(grade))}</li>" for grade in item.grades)
+        parts += ["<h3>My grades</h3>", f"<ul>{lines}</ul>"]
+    if options.include_answer:
+        parts += [
+            "<h3>Answer structure</h3>", f'<p class="structure">{escape(question.structure)}</p>',
+            "<h3>Model answer</h3>", question.answer_html,
+        ]
+        for title, points in (("Key points", question.key_points), ("Pitfalls", question.pitfalls),
+                              ("Follow-ups", question.follow_ups)):
+            if points:
+                parts += [f"<h3>{title}</h3>", "<ul>" + "".join(f"<li>{point}</li>" for point in points) + "</ul>"]
+    return "\n".join(parts)
+
+
+def html_document(items: list[ExportItem], options: ExportOptions, label: str, progress: Progress | None) -> str:
+    total = len(items)
+    toc = []
+    for topic_title, group in _by_topic(items):
+        entries = "".join(
+            f'<li><a href="#q-{escape(item.question.id)}">{escape(item.question.title)}</a> '
+            f'<span class="meta">{escape(item.question.difficulty)}</span></li>'
+            for item in group
+        )
+        toc.append(f"<h3>{escape(topic_title)}</h3><ol>{entries}</ol>")
+    articles = []
+    for done, item in enumerate(items, start=1):
+        articles.append(f'<article id="q-{escape(item.question.id)}">\n{question_html(item, options)}\n</article>')
+        _tick(progress, done, total)
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="Onsite">\n'
+        f"<title>Onsite: {escape(label)}</title>\n"
+        f"<style>\n{page_css(dark=False)}\n{HTML_LAYOUT_CSS}</style>\n</head>\n<body>\n"
+        f"<header><h1>Onsite: {escape(label)}</h1>\n"
+        f'<p class="meta">{total} questions · exported {utc_stamp()}</p></header>\n'
+        f'<nav class="toc"><h2>Contents</h2>{"".join(toc)}</nav>\n'
+        + "\n".join(articles)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def export_html(
+    items: list[ExportItem], target: Path, options: ExportOptions = ExportOptions(), label: str = "Export",
+    progress: Progress | None = None,
+) -> Path:
+    """One self-contained HTML file: styles and highlighted code inline, no external resources."""
+    document = html_document(items, options, label, progress)
+    with atomic_file(target) as temp:
+        write_bytes(temp, document.encode("utf-8"))
+    return target
+
+
+# --- PDF -----------------------------------------------------------------------------------------
+
+PDF_CSS = """
+h1 { font-size: 20pt; }
+h1.question-title { font-size: 17pt; page-break-before: always; }
+h2.topic { font-size: 13pt; margin-top: 10px; }
+h3 { font-size: 12pt; margin-top: 12px; }
+.meta { color: #5f6368; }
+table.toc td { border-width: 0; border-style: none; padding: 2px 0; }
+pre { font-size: 8.5pt; }
+"""
+LAYOUT_DPI = 96.0  # the document is laid out in these "pixels" and scaled to the PDF's resolution
+FOOTER_PX = 28.0
+
+
+def pdf_html(items: list[ExportItem], options: ExportOptions, label: str, pages: dict[str, int]) -> str:
+    """The PDF's document: a title and table of contents, then each question on a new page."""
+    toc = []
+    for topic_title, group in _by_topic(items):
+        rows = "".join(
+            f'<tr><td width="90%">{escape(item.question.title)} '
+            f'<span class="meta">· {escape(item.question.difficulty)}</span></td>'
+            f'<td width="10%" align="right">{pages.get("q-" + item.question.id, "")}</td></tr>'
+            for item in group
+        )
+        toc.append(f'<h2 class="topic">{escape(topic_title)}</h2>'
+                   f'<table class="toc" width="100%" cellspacing="0" cellpadding="2" border="0">{rows}</table>')
+    body = "".join(question_html(item, options, heading="h1") for item in items)
+    body = re.sub(r"\n+(</code></pre>)", r"\1", body)  # Qt prints a trailing newline as an empty code line
+    return (
+        f"<html><body><h1>Onsite: {escape(label)}</h1>"
+        f'<p class="meta">{len(items)} questions · exported {utc_stamp()}</p>'
+        f"<h2>Contents</h2>{''.join(toc)}{body}</body></html>"
+    )
+
+
+def _anchor_pages(document, page_height: float) -> dict[str, int]:  # noqa: ANN001 - QTextDocument
+    """Page number (1-based) of each question heading, from the document's paginated layout."""
+    layout = document.documentLayout()
+    pages: dict[str, int] = {}
+    block = document.begin()
+    while block.isValid():
+        for fragment_iterator in block:
+            for name in fragment_iterator.fragment().charFormat().anchorNames():
+                if name.startswith("q-"):
+                    pages[name] = int(layout.blockBoundingRect(block).top() // page_height) + 1
+        block = block.next()
+    return pages
+
+
+def export_pdf(
+    items: list[ExportItem], target: Path, options: ExportOptions = ExportOptions(), label: str = "Export",
+    progress: Progress | None = None,
+) -> Path:
+    """A paginated A4 PDF (Qt's own PDF writer): contents with page numbers, one question per page."""
+    from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
+    from PySide6.QtGui import (
+        QColor,
+        QFont,
+        QGuiApplication,
+        QPageLayout,
+        QPageSize,
+        QPainter,
+        QPdfWriter,
+        QTextDocument,
+    )
+
+    if QGuiApplication.instance() is None:
+        raise ExportError("PDF export needs the Onsite window to be running.")
+    total = len(items) * 2 + 1
+    with atomic_file(target) as temp:
+        writer = QPdfWriter(str(temp))
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setPageMargins(QMarginsF(16, 16, 16, 14), QPageLayout.Unit.Millimeter)
+        writer.setTitle(f"Onsite: {label}")
+        writer.setCreator("Onsite")
+        paint_rect = writer.pageLayout().paintRect(QPageLayout.Unit.Point)
+        to_layout = LAYOUT_DPI / 72.0
+        page = QSizeF(paint_rect.width() * to_layout, paint_rect.height() * to_layout - FOOTER_PX)
+
+        document = QTextDocument()
+        document.setDocumentMargin(0)
+        document.setDefaultStyleSheet(page_css(dark=False) + PDF_CSS)
+        document.setPageSize(page)
+        base_font = QFont()
+        base_font.setPointSizeF(10.5)
+        document.setDefaultFont(base_font)
+        pages: dict[str, int] = {}
+        # The contents list needs page numbers, which need the layout: lay out until they settle.
+        for _attempt in range(3):
+            document.setHtml(pdf_html(items, options, label, pages))
+            found = _anchor_pages(document, page.height())
+            if found == pages:
+                break
+            pages = found
+        _tick(progress, len(items), total)
+
+        page_count = document.pageCount()
+        painter = QPainter()
+        if not painter.begin(writer):
+            raise ExportError(f"Cannot write the PDF to {target.parent}. Nothing was written.")
+        try:
+            scale = writer.resolution() / LAYOUT_DPI
+            footer_font = QFont(base_font)
+            footer_font.setPointSizeF(8)
+            for index in range(page_count):
+                if index:
+                    writer.newPage()
+                painter.save()
+                painter.scale(scale, scale)
+                painter.translate(0, -index * page.height())
+                document.drawContents(painter, QRectF(QPointF(0, index * page.height()), page))
+                painter.restore()
+                # Device coordinates for the footer: a point-sized font must not be scaled twice.
+                painter.save()
+                painter.setFont(footer_font)
+                painter.setPen(QColor("#5f6368"))
+                footer = QRectF(0, (page.height() + 6) * scale, page.width() * scale, (FOOTER_PX - 6) * scale)
+                painter.drawText(footer, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                                 f"Onsite: {label}")
+                painter.drawText(footer, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                                 f"{index + 1} / {page_count}")
+                painter.restore()
+                _tick(progress, len(items) + (index + 1) * len(items) // page_count, total)
+        finally:
+            painter.end()
+        del writer  # closes the file before it is renamed
+    _tick(progress, total, total)
+    return target
+
+
+# --- Anki ----------------------------------------------------------------------------------------
+
+ANKI_CSS = """
+.card { font-family: -apple-system, "Segoe UI", Roboto, Arial, sans-serif; font-size: 17px; text-align: left;
+        color: #1d1d1f; background: #ffffff; line-height: 1.45; }
+.meta { color: #5f6368; font-size: 13px; }
+.structure { color: #1a5fb4; font-weight: 600; }
+.draft { border-left: 4px solid #1a5fb4; padding-left: 10px; }
+pre { background: #f4f5f7; padding: 8px; overflow-x: auto; white-space: pre-wrap; font-size: 14px; }
+code { font-family: monospace; }
+.nightMode .card, .card.nightMode { color: #e6e6e6; background: #1e1e1e; }
+.nightMode pre { background: #2b2b2b; }
+"""
+
+
+def stable_id(text: str) -> int:
+    """A deterministic id in the range genanki recommends (2^30 .. 2^31) for decks."""
+    value = int(hashlib.sha256(text.encode()).hexdigest()[:12], 16)
+    return (1 << 30) + value % (1 << 30)
+
+
+def anki_tag(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_:-]+", "-", text.strip()).strip("-").lower()
+
+
+def anki_fields(item: ExportItem, options: ExportOptions) -> list[str]:
+    question = item.question
+    answer = ""
+    if options.include_answer:
+        points = "".join(f"<li>{point}</li>" for point in question.key_points)
+        answer = (f'<p class="structure">{escape(question.structure)}</p>{question.answer_html}'
+                  + (f"<h4>Key points</h4><ul>{points}</ul>" if points else ""))
+    draft = user_html(item.draft) if options.include_draft and item.draft.strip() else ""
+    return [question.id, escape(question.title), question.prompt_html, answer, draft,
+            escape(question.topic_title), escape(question.difficulty)]
+
+
+def export_anki(
+    items: list[ExportItem], target: Path, options: ExportOptions = ExportOptions(), label: str = "Export",
+    progress: Progress | None = None,
+) -> Path:
+    """An Anki deck: front = prompt, back = model answer (and my draft); re-imports update, not duplicate."""
+    try:
+        import genanki
+    except ImportError:
+        raise ExportError("Anki export is not available in this installation (the genanki library is missing).") \
+            from None
+    model = genanki.Model(
+        ANKI_MODEL_ID,
+        "Onsite question",
+        fields=[{"name": name} for name in ("Id", "Title", "Prompt", "Model answer", "My draft", "Topic",
+                                            "Difficulty")],
+        templates=[{
+            "name": "Prompt → answer",
+            "qfmt": '<div class="meta">{{Topic}} · {{Difficulty}}</div><h3>{{Title}}</h3>{{Prompt}}',
+            "afmt": '{{FrontSide}}<hr id="answer">{{Model answer}}'
+                    '{{#My draft}}<h4>My draft</h4><div class="draft">{{My draft}}</div>{{/My draft}}',
+        }],
+        css=ANKI_CSS + code_css(False),
+        sort_field_index=1,
+    )
+    deck_name = f"Onsite::{label}"
+    deck = genanki.Deck(stable_id(deck_name), deck_name)
+    total = len(items) + 1
+    for done, item in enumerate(items, start=1):
+        question = item.question
+        tags = ["onsite", f"topic::{anki_tag(question.topic)}", f"difficulty::{anki_tag(question.difficulty)}",
+                f"kind::{anki_tag(question.kind)}"]
+        if item.starred:
+            tags.append("starred")
+        deck.add_note(genanki.Note(
+            model=model, fields=anki_fields(item, options), tags=tags,
+            guid=genanki.guid_for(ANKI_GUID_SALT, question.id),
+        ))
+        _tick(progress, done, total)
+    with atomic_file(target) as temp:
+        try:
+            genanki.Package(deck).write_to_file(str(temp))
+        except (OSError, ExportCancelled):
+            raise
+        except Exception as error:  # noqa: BLE001 - genanki's own failures become a message, not a crash
+            raise ExportError(f"The Anki deck could not be written: {error}. Nothing was written.") from None
+    _tick(progress, total, total)
+    return target
