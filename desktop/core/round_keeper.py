@@ -58,6 +58,17 @@ class RoundKeeper:
         )
         if engine.is_over():
             self.store.set_round_score(active.round_id, self.score(active.round_id))
+            self._log_exercise_answers(active.round_id)
+
+    def _log_exercise_answers(self, round_id: int) -> None:
+        """Answered exercises join the review log once, when the round ends (the scheduler reads it)."""
+        if any(grade.source == "exercise" for grade in self.store.round_grades(round_id).values()):
+            return
+        for item_type, item_id, _seconds, _status, choice, _answer in self.store.round_items(round_id):
+            exercise = self.bank.exercise(item_id) if item_type == "exercise" and choice else None
+            if exercise is not None:
+                correct = choice == exercise.best
+                self.store.add_grade(item_id, 3 if correct else 1, float(correct), [], "exercise", round_id)
 
     def _engine_for(self, round_id: int) -> RoundEngine:
         row = self.store.round_row(round_id)

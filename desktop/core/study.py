@@ -5,18 +5,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from .bank import Bank, ExerciseDetail, QuestionDetail, TopicInfo
 from .bank_build import build_bank, content_hash, stored_hash
 from .content import DIFFICULTIES, ContentError
 from .drafting import DraftSession
+from .review import ReviewSettings, cache_status, due_dates, due_label, end_of_local_day, read_settings, utc_text
 from .round_keeper import RoundKeeper
 from .userstore import USER_DB_NAME, UserStore, utc_now
 
-STATUSES = ("all", "new", "practised", "starred")
-SORTS = ("bank", "difficulty", "title", "relevance")
+STATUSES = ("all", "new", "practised", "starred", "due")
+SORTS = ("bank", "difficulty", "title", "relevance", "due")
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
@@ -40,6 +41,8 @@ class QuestionRow:
     practised: int
     starred: bool
     snippet_html: str = ""
+    due: str | None = None  # ISO UTC of the next review; None = never graded (new to the scheduler)
+    due_label: str = "new"
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class Study:
         self.store = store
         self.rounds = RoundKeeper(bank, store, clock=monotonic)
         self._topics: list[TopicInfo] | None = None
+        self.tz: tzinfo | None = None  # the user's time zone for "today"; None = the system's
 
     @classmethod
     def open(
@@ -106,6 +110,25 @@ class Study:
     def close(self) -> None:
         self.store.close()
         self.bank.close()
+
+    def reload_store(self, swap: Callable[[], None] | None = None) -> None:
+        """Close the user's data file, run `swap` (a restore replaces the file there), open it again."""
+        path, clock = self.store.path, self.store.clock
+        self.store.close()
+        try:
+            if swap is not None:
+                swap()
+        finally:
+            self.store = UserStore(path, clock=clock)
+            self.rounds = RoundKeeper(self.bank, self.store, clock=self.rounds.clock)
+
+    def reload_bank(self, bank_path: Path) -> None:
+        """Switch to another compiled bank (after a question pack was added or removed)."""
+        new_bank = Bank(bank_path)
+        old_bank, self.bank = self.bank, new_bank
+        self.rounds.bank = new_bank
+        self._topics = None
+        old_bank.close()
 
     # --- browsing ---------------------------------------------------------------------------
 
@@ -141,11 +164,17 @@ class Study:
             ids=ids,
         )
         stats = self.store.stats()
+        dues = self.due_dates()
+        now = self.store.clock()
+        end_of_today = utc_text(end_of_local_day(now, self.tz))
         rows = []
         for summary in summaries:
             stat = stats.get(summary.id)
             practised = stat.practised if stat else 0
             starred = bool(stat and stat.starred)
+            due = dues.get(summary.id)
+            if query.status == "due" and (due is None or due > end_of_today):
+                continue
             if query.status == "new" and practised:
                 continue
             if query.status == "practised" and not practised:
@@ -154,12 +183,14 @@ class Study:
                 continue
             rows.append(
                 QuestionRow(summary.id, summary.topic, summary.title, summary.difficulty, summary.kind,
-                            practised, starred, snippets.get(summary.id, ""))
+                            practised, starred, snippets.get(summary.id, ""), due, due_label(due, now, self.tz))
             )
         if query.sort == "difficulty":
             rows.sort(key=lambda row: (DIFFICULTIES.index(row.difficulty), row.title.lower()))
         elif query.sort == "title":
             rows.sort(key=lambda row: row.title.lower())
+        elif query.sort == "due":  # soonest first; never-graded questions after every scheduled one
+            rows.sort(key=lambda row: (row.due is None, row.due or ""))
         elif order and query.sort in ("relevance", "bank"):
             rows.sort(key=lambda row: order[row.id])
         return rows
@@ -186,6 +217,8 @@ class Study:
     def answer_exercise(self, exercise: ExerciseDetail, chosen: str) -> bool:
         correct = chosen == exercise.best
         self.store.record_exercise(exercise.id, chosen, correct)
+        # Exercise answers join the review log: wrong comes back tomorrow (Again), right fades (Good).
+        self.grade(exercise.id, 3 if correct else 1, float(correct), [], source="exercise")
         return correct
 
     def grade(
@@ -194,8 +227,48 @@ class Study:
     ) -> int:
         """Store a self-grade (every grade is kept) and count it as a practice."""
         grade_id = self.store.add_grade(question_id, rating, fraction, ticked, source, round_id)
-        self.store.mark_practised(question_id)
+        if source != "exercise":
+            self.store.mark_practised(question_id)
+        self.sync_schedule()
         return grade_id
 
     def draft_session(self, question_id: str, kind: str = "draft") -> DraftSession:
         return DraftSession(self.store, question_id, kind)
+
+    # --- spaced review and statistics (scheduling imports fsrs: loaded on first use only) ---------
+
+    def due_dates(self) -> dict[str, str]:
+        """Item id -> next review (ISO UTC), from the cache; refreshed first only if the log moved on."""
+        if cache_status(self.store, read_settings(self.store).desired_retention).action != "current":
+            self.sync_schedule()
+        return due_dates(self.store)
+
+    def sync_schedule(self, force_full: bool = False) -> str:
+        from .scheduling import sync_cards
+
+        return sync_cards(self.store, force_full)
+
+    def today(self):  # noqa: ANN201 - scheduling.TodayQueue, imported lazily
+        from .scheduling import today_queue
+
+        return today_queue(self.bank, self.store, self.store.clock(), self.tz)
+
+    def review_settings(self) -> ReviewSettings:
+        return read_settings(self.store)
+
+    def save_review_settings(self, settings: ReviewSettings) -> None:
+        """Store validated settings; a new retention reschedules every card from the log."""
+        from .review import FIRST_DAY_KEY, NEW_LIMIT_KEY, RETENTION_KEY, validate_settings
+
+        problems = validate_settings(settings)
+        if problems:
+            raise ValueError(" ".join(problems))
+        self.store.set_setting(NEW_LIMIT_KEY, int(settings.daily_new_limit))
+        self.store.set_setting(RETENTION_KEY, round(float(settings.desired_retention), 2))
+        self.store.set_setting(FIRST_DAY_KEY, int(settings.first_day_of_week))
+        self.sync_schedule()
+
+    def statistics(self, weeks: int = 12):  # noqa: ANN201 - stats.Statistics
+        from .stats import collect_statistics
+
+        return collect_statistics(self, self.store.clock(), weeks, self.tz)

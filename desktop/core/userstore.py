@@ -106,6 +106,33 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (round_id, position)
     );
     """,
+    # 4: spaced review. review_cards is only a cache of scheduler state recomputed from the grades log
+    # (desktop/core/scheduling.py). Exercise answers so far become grades, so the log is complete.
+    """
+    CREATE TABLE review_cards (
+        item_id TEXT PRIMARY KEY,
+        state INTEGER NOT NULL,
+        step INTEGER,
+        stability REAL,
+        difficulty REAL,
+        due TEXT NOT NULL,
+        last_review TEXT NOT NULL,
+        first_review TEXT NOT NULL,
+        reviews INTEGER NOT NULL,
+        lapses INTEGER NOT NULL,
+        last_rating INTEGER NOT NULL
+    );
+    CREATE TABLE review_cache_meta (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        signature TEXT NOT NULL,
+        last_grade_id INTEGER NOT NULL,
+        grade_count INTEGER NOT NULL
+    );
+    INSERT INTO grades (question_id, rating, fraction, ticked, source, round_id, graded_at)
+        SELECT exercise_id, CASE WHEN correct THEN 3 ELSE 1 END, CAST(correct AS REAL), '[]', 'exercise', NULL,
+               answered_at
+        FROM exercise_answers ORDER BY answered_at;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
