@@ -9,7 +9,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import DIFFICULTIES, OPTION_LETTERS
+from .content import OPTION_LETTERS
 
 SNIPPET_START, SNIPPET_END = "\x02", "\x03"
 DEFAULT_SEARCH_LIMIT = 200
@@ -200,7 +200,13 @@ class Bank:
         return QuestionDetail(*values)
 
     def exercises(self, topic_id: str | None = None) -> list[ExerciseDetail]:
-        where, params = ("WHERE e.topic = ?", (topic_id,)) if topic_id else ("", ())
+        return self._exercises("WHERE e.topic = ?", (topic_id,)) if topic_id else self._exercises("", ())
+
+    def exercise(self, exercise_id: str) -> ExerciseDetail | None:
+        found = self._exercises("WHERE e.id = ?", (exercise_id,))
+        return found[0] if found else None
+
+    def _exercises(self, where: str, params: tuple) -> list[ExerciseDetail]:
         rows = self._db.execute(
             f"""
             SELECT e.id, e.topic, e.title, e.stem_html, e.options, e.best, e.explanations, e.takeaway
@@ -214,9 +220,3 @@ class Bank:
                            tuple(json.loads(explanations)), takeaway)
             for id_, topic, title, stem, options, best, explanations, takeaway in rows
         ]
-
-    def exercise(self, exercise_id: str) -> ExerciseDetail | None:
-        return next((item for item in self.exercises() if item.id == exercise_id), None)
-
-    def difficulty_rank(self, difficulty: str) -> int:
-        return DIFFICULTIES.index(difficulty)

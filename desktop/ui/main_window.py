@@ -111,6 +111,9 @@ class MainWindow(QMainWindow):
         self._load_topics()
         self._restore_state()
         self._closed = False
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(self._on_color_scheme_changed)
         self._keys = _StudyKeys(self)
         QApplication.instance().installEventFilter(self._keys)
 
@@ -202,6 +205,19 @@ class MainWindow(QMainWindow):
         self.refresh_questions()
         self.refresh_exercises()
         self.show_home()
+
+    def _on_color_scheme_changed(self, *_args: object) -> None:
+        """Re-render pages with the new theme's colours when the system switches light/dark."""
+        page = self.pages.currentIndex()
+        if page == PAGE_QUESTION and self.question_view.question is not None:
+            revealed = self.question_view.is_revealed()
+            self.question_view.show_question(self.question_view.question.id)
+            if revealed:
+                self.question_view.answer_stack.setCurrentIndex(1)
+        elif page == PAGE_EXERCISE and self.exercise_view.exercise is not None:
+            self._show_exercise(self.exercise_view.exercise.id)
+        else:
+            self.show_home()
 
     def show_home(self) -> None:
         topic_id = self.current_topic()
