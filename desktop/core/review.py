@@ -8,6 +8,8 @@ or the log itself moved on.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
@@ -97,6 +99,12 @@ def load_cards(store: UserStore) -> dict[str, CachedCard]:
     return {row[0]: CachedCard(*row) for row in store.query(f"SELECT {CARD_COLUMNS} FROM review_cards")}
 
 
+def card_times(store: UserStore) -> dict[str, tuple[str, str, str]]:
+    """Item id -> (due, last review, first review), the part of each card that Today needs."""
+    rows = store.query("SELECT item_id, due, last_review, first_review FROM review_cards")
+    return {row[0]: row[1:] for row in rows}
+
+
 def due_dates(store: UserStore) -> dict[str, str]:
     """Item id -> due moment (ISO UTC) for every item that has been graded at least once."""
     return dict(store.query("SELECT item_id, due FROM review_cards"))
@@ -110,26 +118,25 @@ class CacheStatus:
     last_grade_id: int
     grade_count: int
     log_max_id: int
-    log_count: int
 
 
 def cache_status(store: UserStore, retention: float) -> CacheStatus:
-    log_count, log_max = store.query("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM grades")[0]
+    """How far the cache is behind the log. O(1): the log is append-only, so its largest id says
+    whether anything was added. Code that ever removes grades must call `invalidate_cache`."""
+    log_max = store.query("SELECT COALESCE(MAX(id), 0) FROM grades")[0][0]
     meta = store.query("SELECT signature, last_grade_id, grade_count FROM review_cache_meta WHERE id = 1")
     if not meta:
-        action = "current" if log_count == 0 else "full"
-        return CacheStatus(action, 0, 0, log_max, log_count)
+        return CacheStatus("current" if log_max == 0 else "full", 0, 0, log_max)
     signature, last_id, count = meta[0]
-    if signature != cache_signature(retention):
-        return CacheStatus("full", last_id, count, log_max, log_count)
-    if log_max == last_id and log_count == count:
-        return CacheStatus("current", last_id, count, log_max, log_count)
-    # The log is append-only: if the rows the cache has seen are still exactly there, only the
-    # newer rows need replaying. Anything else (rows gone, ids reused) rebuilds from scratch.
-    seen = store.query("SELECT COUNT(*) FROM grades WHERE id <= ?", (last_id,))[0][0]
-    if seen == count and log_max > last_id:
-        return CacheStatus("incremental", last_id, count, log_max, log_count)
-    return CacheStatus("full", last_id, count, log_max, log_count)
+    if signature != cache_signature(retention) or log_max < last_id:
+        return CacheStatus("full", last_id, count, log_max)
+    return CacheStatus("current" if log_max == last_id else "incremental", last_id, count, log_max)
+
+
+def invalidate_cache(store: UserStore) -> None:
+    """Forget the cached cards' log position: the next sync recomputes everything from the log."""
+    with store.transaction() as db:
+        db.execute("DELETE FROM review_cache_meta")
 
 
 def write_cards(
@@ -191,7 +198,26 @@ def due_label(due: str | None, now: datetime, tz: tzinfo | None = None) -> str:
     """Short text for a list row: "new", "due today", "due tomorrow", "due in 3 d", "overdue 2 d"."""
     if due is None:
         return "new"
-    days = (local_date(parse_utc(due), tz) - local_date(now, tz)).days
+    return days_label((local_date(parse_utc(due), tz) - local_date(now, tz)).days)
+
+
+def due_labeler(now: datetime, tz: tzinfo | None = None, span: int = 90) -> Callable[[str | None], str]:
+    """`due_label` for many rows: local midnights around today are worked out once, and each due
+    moment is placed among them by string comparison (ISO UTC strings sort in time order)."""
+    today = local_date(now, tz)
+    midnights = [utc_text(local_midnight(today + timedelta(days=offset), tz)) for offset in range(-span, span + 1)]
+
+    def label(due: str | None) -> str:
+        if due is None:
+            return "new"
+        if not midnights[0] <= due < midnights[-1]:
+            return due_label(due, now, tz)
+        return days_label(bisect_right(midnights, due) - 1 - span)
+
+    return label
+
+
+def days_label(days: int) -> str:
     if days < 0:
         return f"overdue {-days} d"
     if days == 0:

@@ -24,6 +24,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
+from typing import NamedTuple
+from weakref import WeakKeyDictionary
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -32,8 +34,8 @@ from .review import (
     CachedCard,
     ReviewSettings,
     cache_status,
+    card_times,
     end_of_local_day,
-    load_cards,
     parse_utc,
     read_settings,
     start_of_local_day,
@@ -127,7 +129,7 @@ def sync_cards(store: UserStore, force_full: bool = False) -> str:
         rows = store.query(
             "SELECT id, question_id, rating, graded_at FROM grades WHERE id <= ?", (status.log_max_id,)
         )
-        write_cards(store, _replay_rows(rows, retention), retention, status.log_max_id, status.log_count, True)
+        write_cards(store, _replay_rows(rows, retention), retention, status.log_max_id, len(rows), True)
         return action
     changed = [row[0] for row in store.query(
         "SELECT DISTINCT question_id FROM grades WHERE id > ? AND id <= ?", (status.last_grade_id, status.log_max_id)
@@ -140,7 +142,10 @@ def sync_cards(store: UserStore, force_full: bool = False) -> str:
             f"SELECT id, question_id, rating, graded_at FROM grades WHERE id <= ? AND question_id IN ({marks})",
             (status.log_max_id, *chunk),
         )
-    write_cards(store, _replay_rows(rows, retention), retention, status.log_max_id, status.log_count, False)
+    added = store.query(
+        "SELECT COUNT(*) FROM grades WHERE id > ? AND id <= ?", (status.last_grade_id, status.log_max_id)
+    )[0][0]
+    write_cards(store, _replay_rows(rows, retention), retention, status.log_max_id, status.grade_count + added, False)
     return action
 
 
@@ -153,8 +158,7 @@ def recompute_cards(store: UserStore) -> dict[str, CachedCard]:
 # --- Today ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class QueueItem:
+class QueueItem(NamedTuple):  # a tuple: thousands are built per Today, dataclasses cost 3x
     item_id: str
     kind: str  # "question" or "exercise"
     status: str  # "due" or "new"
@@ -198,7 +202,7 @@ def interleave_topics(question_ids: list[tuple[str, str]]) -> list[str]:
 
 
 def build_today(
-    cards: dict[str, CachedCard],
+    cards: dict[str, tuple[str, str, str]],
     questions: list[tuple[str, str, str]],
     exercises: list[tuple[str, str, str]],
     topic_titles: dict[str, str],
@@ -208,10 +212,12 @@ def build_today(
     estimate_from_drafts: bool = False,
     tz: tzinfo | None = None,
 ) -> TodayQueue:
-    """The queue for the user's local today. Questions and exercises are (id, topic, title) in bank order.
+    """The queue for the user's local today.
 
-    Due: every graded item whose due moment falls before the end of today, most overdue first.
-    New: questions never graded, up to the daily limit minus the new questions started today.
+    `cards` maps item id -> (due, last review, first review) as ISO UTC; questions and exercises
+    are (id, topic, title) in bank order. Due: every graded item whose due moment falls before
+    the end of today, most overdue first. New: questions never graded, up to the daily limit
+    minus the new questions started today.
     """
     # Compare ISO UTC strings rather than parsing thousands of timestamps: same format, same order.
     end_of_today = utc_text(end_of_local_day(now, tz))
@@ -220,20 +226,21 @@ def build_today(
     exercise_info = {eid: (topic, title) for eid, topic, title in exercises}
     due_items = []
     started_today = reviewed_today = 0
-    for card in cards.values():
-        is_question = card.item_id in question_info
-        if not is_question and card.item_id not in exercise_info:
-            continue  # graded once, since removed from the bank
-        if card.last_review >= start_of_today:
+    for item_id, (due, last_review, first_review) in cards.items():
+        info = question_info.get(item_id)
+        kind = "question"
+        if info is None:
+            info, kind = exercise_info.get(item_id), "exercise"
+            if info is None:
+                continue  # graded once, since removed from the bank
+        if last_review >= start_of_today:
             reviewed_today += 1
-        if is_question and card.first_review >= start_of_today:
+        if kind == "question" and first_review >= start_of_today:
             started_today += 1
-        if card.due <= end_of_today:
-            kind = "question" if is_question else "exercise"
-            topic, title = question_info[card.item_id] if is_question else exercise_info[card.item_id]
-            minutes = minutes_per_question if is_question else MINUTES_PER_EXERCISE
+        if due <= end_of_today:
+            minutes = minutes_per_question if kind == "question" else MINUTES_PER_EXERCISE
             due_items.append(
-                QueueItem(card.item_id, kind, "due", title, topic_titles.get(topic, topic), card.due, minutes)
+                QueueItem(item_id, kind, "due", info[1], topic_titles.get(info[0], info[0]), due, minutes)
             )
     due_items.sort(key=lambda item: (item.due, item.kind != "question", item.title))
     room = max(0, settings.daily_new_limit - started_today)
@@ -269,14 +276,29 @@ def minutes_per_question(store: UserStore) -> tuple[float, bool]:
     return min(max(average / 60.0, 2.0), 45.0), True
 
 
+# The bank is read-only while it is open: list its items once per Bank object, not per Today.
+_bank_items: WeakKeyDictionary[Bank, tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]] = (
+    WeakKeyDictionary()
+)
+
+
+def bank_items(bank: Bank) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """(questions, exercises) as (id, topic, title) in bank order."""
+    if bank not in _bank_items:
+        _bank_items[bank] = (
+            [(summary.id, summary.topic, summary.title) for summary in bank.questions()],
+            [(exercise.id, exercise.topic, exercise.title) for exercise in bank.exercises()],
+        )
+    return _bank_items[bank]
+
+
 def today_queue(bank: Bank, store: UserStore, now: datetime, tz: tzinfo | None = None) -> TodayQueue:
     sync_cards(store)
     topics = bank.topics()
-    questions = [(summary.id, summary.topic, summary.title) for summary in bank.questions()]
-    exercises = [(exercise.id, exercise.topic, exercise.title) for exercise in bank.exercises()]
+    questions, exercises = bank_items(bank)
     minutes, from_drafts = minutes_per_question(store)
     return build_today(
-        load_cards(store), questions, exercises, {topic.id: topic.title for topic in topics},
+        card_times(store), questions, exercises, {topic.id: topic.title for topic in topics},
         read_settings(store), now, minutes, from_drafts, tz,
     )
 

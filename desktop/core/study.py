@@ -12,7 +12,7 @@ from .bank import Bank, ExerciseDetail, QuestionDetail, TopicInfo
 from .bank_build import build_bank, content_hash, stored_hash
 from .content import DIFFICULTIES, ContentError
 from .drafting import DraftSession
-from .review import ReviewSettings, cache_status, due_dates, due_label, end_of_local_day, read_settings, utc_text
+from .review import ReviewSettings, cache_status, due_dates, due_labeler, end_of_local_day, read_settings, utc_text
 from .round_keeper import RoundKeeper
 from .userstore import USER_DB_NAME, UserStore, utc_now
 
@@ -92,6 +92,25 @@ def prepare_bank(content_root: Path | None, source_bank: Path, shipped_bank: Pat
     return BankStatus(source_bank, rebuilt=True)
 
 
+def with_question_packs(status: BankStatus, data_dir: Path) -> BankStatus:
+    """The bank plus the user's installed question packs (a combined copy, rebuilt only on change).
+
+    A pack problem never stops the app: the plain bank is used and the problem is reported.
+    """
+    import sqlite3
+
+    from .packs import PackError, bank_with_packs
+
+    try:
+        path, warnings = bank_with_packs(status.path, data_dir)
+    except (OSError, sqlite3.Error, PackError) as error:
+        warning = f"Your question packs could not be added to the bank: {error}"
+        return BankStatus(status.path, status.rebuilt, " ".join(filter(None, [status.warning, warning])),
+                          status.notes)
+    warning = " ".join(filter(None, [status.warning, *warnings])) or None
+    return BankStatus(path, status.rebuilt, warning, status.notes)
+
+
 class Study:
     def __init__(self, bank: Bank, store: UserStore, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.bank = bank
@@ -167,6 +186,7 @@ class Study:
         dues = self.due_dates()
         now = self.store.clock()
         end_of_today = utc_text(end_of_local_day(now, self.tz))
+        label = due_labeler(now, self.tz)
         rows = []
         for summary in summaries:
             stat = stats.get(summary.id)
@@ -183,7 +203,7 @@ class Study:
                 continue
             rows.append(
                 QuestionRow(summary.id, summary.topic, summary.title, summary.difficulty, summary.kind,
-                            practised, starred, snippets.get(summary.id, ""), due, due_label(due, now, self.tz))
+                            practised, starred, snippets.get(summary.id, ""), due, label(due))
             )
         if query.sort == "difficulty":
             rows.sort(key=lambda row: (DIFFICULTIES.index(row.difficulty), row.title.lower()))
