@@ -23,10 +23,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def open_study(data_dir: Path):  # noqa: ANN201 - returns (Study, list of notices)
-    from .core.study import Study, prepare_bank
+    from .core.study import Study, prepare_bank, with_question_packs
 
     content = None if paths.is_frozen() else paths.content_dir()
     status = prepare_bank(content, paths.source_bank_path(), paths.shipped_bank_path())
+    status = with_question_packs(status, data_dir)  # the user's own packs, added to a combined copy
     study = Study.open(status.path, data_dir)
     notices = []
     if status.warning:

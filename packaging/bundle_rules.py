@@ -13,7 +13,7 @@ import sys
 # Test-only and development packages: never in the bundle, even if installed in the build venv.
 TEST_ONLY_MODULES = [
     "pytest", "_pytest", "pytestqt", "iniconfig", "ruff",  # (pluggy is not here: sqlite-utils needs it)
-    "anki", "aqt", "genanki",
+    "anki", "aqt",  # (genanki is not here: the app ships it for Anki deck export)
     "PyInstaller", "setuptools", "pip", "pkg_resources", "wheel",
 ]
 

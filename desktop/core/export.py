@@ -676,9 +676,13 @@ def anki_fields(item: ExportItem, options: ExportOptions) -> list[str]:
 
 def export_anki(
     items: list[ExportItem], target: Path, options: ExportOptions = ExportOptions(), label: str = "Export",
-    progress: Progress | None = None,
+    progress: Progress | None = None, timestamp: float | None = None,
 ) -> Path:
-    """An Anki deck: front = prompt, back = model answer (and my draft); re-imports update, not duplicate."""
+    """An Anki deck: front = prompt, back = model answer (and my draft); re-imports update, not duplicate.
+
+    Notes keep a guid derived from the question id, so Anki matches them across exports; it updates a
+    note whose modification time (`timestamp`, default now) is newer than the one it holds.
+    """
     try:
         import genanki
     except ImportError:
@@ -714,7 +718,7 @@ def export_anki(
         _tick(progress, done, total)
     with atomic_file(target) as temp:
         try:
-            genanki.Package(deck).write_to_file(str(temp))
+            genanki.Package(deck).write_to_file(str(temp), timestamp=timestamp)
         except (OSError, ExportCancelled):
             raise
         except Exception as error:  # noqa: BLE001 - genanki's own failures become a message, not a crash

@@ -1,0 +1,316 @@
+"""Exports: Markdown, HTML, PDF and Anki; atomic writes, clear errors, cancel leaves nothing."""
+
+from __future__ import annotations
+
+import errno
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from desktop.core import export
+from desktop.core.export import ExportCancelled, ExportError, ExportOptions, Selection, run_export
+
+DRAFT = ("# My plan\n\nBatch **requests** by deadline.\n\n```python\nfor request in queue:\n    batch.append(request)\n"
+         "```\n\n<script>alert(1)</script> <img src='http://example.com/track.png'>\n")
+
+
+@pytest.fixture
+def worked(study):
+    """A study with some work on dynamic-batching: draft, note, grade, star."""
+    study.store.save_draft("dynamic-batching", DRAFT, 30.0, True, 20)
+    study.store.save_note("dynamic-batching", "Remember *paged attention*.")
+    study.grade("dynamic-batching", 3, 0.8, [0, 1, 2, 3], "draft")
+    study.toggle_star("dynamic-batching")
+    return study
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir() if ".partial" in path.name or ".old" in path.name)
+
+
+def test_markdown_folder_has_front_matter_sections_and_index(worked, tmp_path):
+    target = tmp_path / "vault" / "onsite"
+    target.parent.mkdir()
+    result = run_export(worked, Selection("all"), "markdown", target)
+    assert result.questions == 6
+    text = (target / "serving" / "dynamic-batching.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["topic"] == "Serving" and front["difficulty"] == "Easy" and front["kind"] == "Technical"
+    assert front["starred"] is True and front["practised"] == 1
+    assert len(front["grades"]) == 1 and "Good" in front["grades"][0] and "80%" in front["grades"][0]
+    for heading in ("## Prompt", "## My latest draft", "## My notes", "## My grades", "## Model answer",
+                    "### Key points", "### Answer structure"):
+        assert heading in text
+    assert "Batch **requests** by deadline." in text and "Remember *paged attention*." in text
+    index = (target / "index.md").read_text(encoding="utf-8")
+    assert "[Dynamic batching for GPU serving](serving/dynamic-batching.md)" in index
+    assert index.count("](") == 6
+    assert leftovers(target.parent) == []
+
+
+def test_markdown_options_leave_out_answer_and_draft(worked, tmp_path):
+    target = tmp_path / "out"
+    run_export(worked, Selection("topic", topic_id="serving", label="Topic: Serving"), "markdown", target,
+               ExportOptions(include_answer=False, include_draft=False, include_notes=False))
+    text = (target / "serving" / "dynamic-batching.md").read_text(encoding="utf-8")
+    assert "## Model answer" not in text and "## My latest draft" not in text and "## My notes" not in text
+    assert not (target / "training").exists()
+
+
+def test_markdown_reexport_replaces_own_folder_but_never_a_foreign_one(worked, tmp_path):
+    target = tmp_path / "notes"
+    run_export(worked, Selection("all"), "markdown", target)
+    run_export(worked, Selection("starred", label="Starred"), "markdown", target)
+    assert sorted(path.name for path in target.rglob("*.md")) == ["dynamic-batching.md", "index.md"]
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "precious.txt").write_text("keep me")
+    with pytest.raises(ExportError, match="not written by an Onsite export"):
+        run_export(worked, Selection("all"), "markdown", foreign)
+    assert (foreign / "precious.txt").read_text() == "keep me"
+
+
+def test_markdown_zip(worked, tmp_path):
+    target = tmp_path / "onsite-starred.zip"
+    run_export(worked, Selection("starred", label="Starred"), "markdown-zip", target)
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+        assert sorted(names) == ["onsite-starred/index.md", "onsite-starred/serving/dynamic-batching.md"]
+        assert "## My latest draft" in archive.read("onsite-starred/serving/dynamic-batching.md").decode()
+
+
+def test_html_is_self_contained_and_neutralises_my_markup(worked, tmp_path):
+    target = tmp_path / "export.html"
+    run_export(worked, Selection("all"), "html", target)
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    # No external resource of any kind: no tag has a src attribute, no style sheet link, import or url().
+    tags = re.findall(r"<[^>]+>", page)
+    assert not [tag for tag in tags if re.search(r"\bsrc\s*=", tag, re.IGNORECASE)]
+    assert "<link" not in page and "@import" not in page and "url(" not in page
+    # Any http(s) inside a tag is a clickable link (href), never something a browser fetches.
+    assert all(re.search(r'href="https?://', tag) for tag in tags if "http" in tag and "Content-Security" not in tag)
+    assert "&lt;img src=" in page  # my draft's raw <img> shows as text
+    assert "<style>" in page and ".highlight .k" in page  # Pygments styles inline
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert 'class="highlight"' in page
+    assert page.count("<article") == 6 and 'href="#q-dynamic-batching"' in page
+    assert "Content-Security-Policy" in page
+
+
+def test_html_renders_offscreen(worked, tmp_path, qtbot):
+    from desktop.ui.browser import SafeBrowser
+
+    target = tmp_path / "export.html"
+    run_export(worked, Selection("starred", label="Starred"), "html", target)
+    view = SafeBrowser("Export preview")
+    qtbot.addWidget(view)
+    view.resize(900, 1200)
+    view.setHtml(target.read_text(encoding="utf-8"))
+    view.show()
+    qtbot.waitExposed(view)
+    assert "Dynamic batching for GPU serving" in view.toPlainText()
+    assert "My latest draft" in view.toPlainText()
+    image = view.grab().toImage()
+    assert image.width() == 900
+
+
+def pdf_pages(data: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
+
+
+def test_pdf_has_a_page_per_question_and_a_contents_page(worked, tmp_path, qapp):
+    target = tmp_path / "export.pdf"
+    run_export(worked, Selection("all"), "pdf", target)
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert pdf_pages(data) >= 1 + 6
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_pdf_text_has_contents_with_page_numbers(worked, tmp_path, qapp):
+    target = tmp_path / "export.pdf"
+    run_export(worked, Selection("topic", topic_id="serving", label="Serving"), "pdf", target)
+    text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = text.split("\f")
+    assert "Contents" in pages[0]
+    # Each question's contents line names the page where its heading really is.
+    for title in ("Dynamic batching for GPU", "KV cache memory arithmetic", "Autoscaling an inference"):
+        line = next(line for line in pages[0].splitlines() if title in line)
+        number = int(line.split()[-1])
+        assert pages[number - 1].lstrip().startswith(title)
+    assert "for request in queue:" in text
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
+def test_pdf_first_page_renders(worked, tmp_path, qapp):
+    target = tmp_path / "export.pdf"
+    run_export(worked, Selection("all"), "pdf", target)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "2", str(target), str(tmp_path / "page")],
+                   check=True)
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(next(tmp_path.glob("page-*1.png"))))
+    assert not image.isNull() and image.height() > image.width()  # A4 portrait
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 5) for y in range(0, image.height(), 5)}
+    assert len(colours) > 4  # text was painted, not a blank page
+
+
+anki = pytest.importorskip("anki.collection", reason="the test-only `anki` package is not installed")
+
+
+def import_deck(collection_path: Path, deck: Path) -> tuple:
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+    from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
+
+    collection = Collection(str(collection_path))
+    try:
+        options = ImportAnkiPackageOptions(
+            update_notes=ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_ALWAYS,
+            update_notetypes=ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_ALWAYS,
+            with_scheduling=False,
+        )
+        log = collection.import_anki_package(ImportAnkiPackageRequest(package_path=str(deck), options=options)).log
+        notes = {}
+        for note_id in collection.find_notes(""):
+            note = collection.get_note(note_id)
+            notes[note["Id"]] = (note.guid, dict(note.items()), sorted(note.tags))
+        return log, notes, collection.card_count()
+    finally:
+        collection.close()
+
+
+def test_anki_deck_imports_into_a_fresh_collection_and_reexport_updates(worked, tmp_path):
+    deck = tmp_path / "onsite.apkg"
+    items, _skipped = export.collect(worked, Selection("all"))
+    export.export_anki(items, deck, timestamp=1_700_000_000)
+    collection = tmp_path / "anki" / "collection.anki2"
+    collection.parent.mkdir()
+    log, notes, cards = import_deck(collection, deck)
+    assert len(log.new) == 6 and cards == 6
+    guid, fields, tags = notes["dynamic-batching"]
+    assert "How does dynamic batching raise GPU throughput?" in fields["Prompt"]
+    assert "Continuous batching" in fields["Model answer"]
+    assert "Batch <strong>requests</strong> by deadline." in fields["My draft"]
+    assert "<script>" not in fields["My draft"]
+    assert fields["Topic"] == "Serving" and fields["Difficulty"] == "Easy"
+    assert {"onsite", "topic::serving", "difficulty::easy", "starred"} <= set(tags)
+
+    # A changed draft, exported again (a minute later): the same notes are updated, none duplicated.
+    worked.store.save_draft("dynamic-batching", "A **better** answer.", 40.0, True, 3)
+    items, _skipped = export.collect(worked, Selection("all"))
+    export.export_anki(items, deck, timestamp=1_700_000_060)
+    log, notes, cards = import_deck(collection, deck)
+    assert cards == 6 and len(notes) == 6 and not log.new
+    assert notes["dynamic-batching"][0] == guid
+    assert "A <strong>better</strong> answer." in notes["dynamic-batching"][1]["My draft"]
+
+
+def test_anki_without_draft_option(worked, tmp_path):
+    deck = tmp_path / "onsite.apkg"
+    run_export(worked, Selection("starred", label="Starred"), "anki", deck, ExportOptions(include_draft=False))
+    collection = tmp_path / "col" / "collection.anki2"
+    collection.parent.mkdir()
+    _log, notes, _cards = import_deck(collection, deck)
+    assert list(notes) == ["dynamic-batching"] and notes["dynamic-batching"][1]["My draft"] == ""
+
+
+# --- selections --------------------------------------------------------------------------------
+
+
+def test_round_selection_exports_its_items_with_round_answers(worked):
+    round_id = worked.store.create_round({"preset": "Custom"}, "finished",
+                                         [("question", "zero-stages", "answered"),
+                                          ("question", "kv-cache-memory", "answered")])
+    worked.store.save_round(round_id, "finished", 1, [(60.0, "answered", None, "Round answer on ZeRO"),
+                                                      (30.0, "skipped", None, None)], ended=True)
+    items, skipped = export.collect(worked, Selection("round", round_id=round_id, label="Round"))
+    assert [item.question.id for item in items] == ["zero-stages", "kv-cache-memory"]
+    assert items[0].draft == "Round answer on ZeRO"
+    assert skipped == []
+
+
+def test_empty_selection_is_a_clear_error(study, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ExportError, match="nothing to export"):
+        run_export(study, Selection("starred", label="Starred questions"), "html", out / "x.html")
+    assert list(out.iterdir()) == []
+
+
+def test_selections_list_topics_and_finished_rounds(worked):
+    labels = [choice.label for choice in export.selections(worked)]
+    assert labels[:2] == ["All questions", "Starred questions"]
+    assert "Topic: Serving" in labels and "Topic: Training" in labels
+
+
+# --- failures leave nothing behind -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "markdown-zip", "html", "pdf", "anki"])
+def test_cancel_leaves_nothing(worked, tmp_path, fmt, qapp):
+    out = tmp_path / "out"
+    out.mkdir()
+    calls = []
+
+    def progress(done: int, total: int) -> bool:
+        calls.append(done)
+        return len(calls) < 3
+
+    with pytest.raises(ExportCancelled):
+        run_export(worked, Selection("all"), fmt, out / f"export{export.SUFFIXES[fmt]}", progress=progress)
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_full_disk_gives_a_clear_message_and_no_partial_output(worked, tmp_path, monkeypatch, fmt):
+    out = tmp_path / "out"
+    out.mkdir()
+    writes = []
+
+    def failing_write(path: Path, data: bytes) -> None:
+        writes.append(path)
+        if len(writes) >= 2 or fmt == "html":
+            path.write_bytes(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+        path.write_bytes(data)
+
+    monkeypatch.setattr(export, "write_bytes", failing_write)
+    with pytest.raises(ExportError, match="disk .* is full"):
+        run_export(worked, Selection("all"), fmt, out / f"export{export.SUFFIXES[fmt]}")
+    assert list(out.iterdir()) == []
+
+
+def test_missing_target_folder_is_a_clear_message(worked, tmp_path):
+    with pytest.raises(ExportError, match="does not exist"):
+        run_export(worked, Selection("all"), "html", tmp_path / "nope" / "x.html")
+
+
+@pytest.mark.skipif(sys.platform == "win32" or not hasattr(__import__("os"), "geteuid")
+                    or __import__("os").geteuid() == 0, reason="root may write anywhere")
+def test_unwritable_folder_is_a_clear_message(worked, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        with pytest.raises(ExportError, match="not allowed to write"):
+            run_export(worked, Selection("all"), "html", locked / "x.html")
+    finally:
+        locked.chmod(0o700)
+
+
+def test_export_modules_are_not_imported_at_start_up():
+    code = ("import sys; import desktop.app, desktop.ui.main_window; "
+            "print(','.join(m for m in ('genanki', 'desktop.core.export', 'PySide6.QtPrintSupport', "
+            "'desktop.core.packs', 'desktop.core.backup') if m in sys.modules))")
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parent.parent).stdout.strip()
+    assert output == ""
