@@ -50,3 +50,9 @@ def test_lists_and_tables_may_follow_a_paragraph_line():
 def test_code_fences_keep_list_like_lines():
     html = render_markdown("```text\nIntro\n- not a list\n```")
     assert "<ul>" not in html
+
+
+def test_text_right_after_a_table_is_a_paragraph():
+    html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\nAfterwards we conclude.")
+    assert "<p>Afterwards we conclude.</p>" in html
+    assert html.count("<tr>") == 2

@@ -28,9 +28,9 @@ FENCE = re.compile(r"^ {0,3}(```|~~~)")
 
 
 class _BlocksInterruptParagraphs(Preprocessor):
-    """Let a list or table start right after a paragraph line, as CommonMark and most editors do.
+    """Let a list or table start right after a paragraph line, and text follow a table, as GFM does.
 
-    Python-Markdown needs a blank line first; writers and users rarely add one.
+    Python-Markdown needs blank lines around them; writers and users rarely add them.
     """
 
     def run(self, lines: list[str]) -> list[str]:
@@ -39,9 +39,11 @@ class _BlocksInterruptParagraphs(Preprocessor):
         for line in lines:
             if FENCE.match(line):
                 in_fence = not in_fence
-            elif not in_fence and BLOCK_START.match(line) and result:
+            elif not in_fence and result and line.strip():
                 previous = result[-1]
-                if previous.strip() and not BLOCK_START.match(previous) and not previous.startswith((" ", "\t")):
+                starts_block = BLOCK_START.match(line) and previous.strip() and not BLOCK_START.match(previous)
+                ends_table = previous.lstrip().startswith("|") and not line.lstrip().startswith("|")
+                if (starts_block and not previous.startswith((" ", "\t"))) or ends_table:
                     result.append("")
             result.append(line)
         return result
