@@ -114,3 +114,24 @@ def test_no_seed_sentence_is_copied(bank):
         text = item.path.read_text(encoding="utf-8")
         copied = runs(text) & seed_runs
         assert not copied, (item.path, " ".join(next(iter(copied))))
+
+
+def test_rendered_answers_have_no_leaked_markdown(tmp_path):
+    """A list, table or emphasis that Markdown failed to parse shows up as raw symbols in a paragraph."""
+    import re
+    import sqlite3
+
+    from desktop.core.bank_build import build_bank
+
+    build_bank(CONTENT, tmp_path / "bank.sqlite")
+    db = sqlite3.connect(tmp_path / "bank.sqlite")
+    leaks = []
+    rows = db.execute(
+        "SELECT id, prompt_html || answer_html || key_points || pitfalls || follow_ups FROM questions "
+        "UNION ALL SELECT id, stem_html || options || explanations FROM exercises"
+    )
+    for item_id, html in rows:
+        for paragraph in re.findall(r"<p>(.*?)</p>", html, re.S):
+            if re.search(r"(^|\n)\s*(\| |- |\* |\d+\. )", paragraph) or "**" in paragraph or "```" in paragraph:
+                leaks.append((item_id, paragraph[:80]))
+    assert not leaks
