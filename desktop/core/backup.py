@@ -102,27 +102,31 @@ def _schema(connection: sqlite3.Connection) -> dict[str, set[str]]:
     return {table: {row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')} for table in tables}
 
 
-def check_database(path: Path) -> BackupInfo:
-    """Validate a candidate data file without changing it; raise BackupError naming the problem."""
+def check_database(path: Path, name: str | None = None) -> BackupInfo:
+    """Validate a candidate data file without changing it; raise BackupError naming the problem.
+
+    `name` is what messages call the file (the user's chosen file, when `path` is a staged copy).
+    """
+    name = name or path.name
     try:
         with open(path, "rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
-        raise BackupError(f"{path} cannot be read: {error.strerror or error}.") from None
+        raise BackupError(f"{name} cannot be read: {error.strerror or error}.") from None
     if header != SQLITE_HEADER:
-        raise BackupError(f"{path.name} is not an Onsite backup (it is not an SQLite database).")
+        raise BackupError(f"{name} is not an Onsite backup (it is not an SQLite database).")
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
             check = connection.execute("PRAGMA integrity_check").fetchall()
             if [row[0] for row in check] != ["ok"]:
                 problem = "; ".join(str(row[0]) for row in check[:3])
-                raise BackupError(f"{path.name} is damaged (integrity check: {problem}).")
+                raise BackupError(f"{name} is damaged (integrity check: {problem}).")
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             if version == 0:
-                raise BackupError(f"{path.name} is not an Onsite backup (it has no Onsite data version).")
+                raise BackupError(f"{name} is not an Onsite backup (it has no Onsite data version).")
             if version > SCHEMA_VERSION:
                 raise BackupError(
-                    f"{path.name} was written by a newer version of Onsite (data version {version}; this "
+                    f"{name} was written by a newer version of Onsite (data version {version}; this "
                     f"app reads up to {SCHEMA_VERSION}). Update Onsite to restore it."
                 )
             found = _schema(connection)
@@ -133,11 +137,11 @@ def check_database(path: Path) -> BackupInfo:
                 elif columns - found[table]:
                     missing.append(f"{table}.{', '.join(sorted(columns - found[table]))}")
             if missing:
-                raise BackupError(f"{path.name} is not a complete Onsite backup (missing {'; '.join(missing)}).")
+                raise BackupError(f"{name} is not a complete Onsite backup (missing {'; '.join(missing)}).")
             counts = {name: connection.execute(sql).fetchone()[0] for name, sql in COUNTED.items()
                       if _tables_exist(found, sql)}
     except sqlite3.DatabaseError as error:
-        raise BackupError(f"{path.name} cannot be read as an Onsite backup: {error}.") from None
+        raise BackupError(f"{name} cannot be read as an Onsite backup: {error}.") from None
     return BackupInfo(path, version, {name: count for name, count in counts.items() if count})
 
 
@@ -160,7 +164,7 @@ def _staged_copy(source: Path, folder: Path) -> Path:
         with open(source, "rb") as reader, open(staged, "wb") as writer:
             while chunk := reader.read(1 << 20):
                 writer.write(chunk)
-        check_database(staged)
+        check_database(staged, source.name)
         with closing(sqlite3.connect(staged)) as connection:
             connection.execute("PRAGMA journal_mode = DELETE")
     except OSError as error:
@@ -190,7 +194,7 @@ def restore_backup(study, source: Path) -> RestoreResult:  # noqa: ANN001 - desk
     """
     data_path: Path = study.store.path
     staged = _staged_copy(source, data_path.parent)
-    info = check_database(staged)
+    info = check_database(staged, source.name)
     fallback: Path | None = None
 
     def swap() -> None:
