@@ -179,6 +179,7 @@ class TodayQueue:
     reviewed_today: int
     minutes_per_question: float
     estimate_from_drafts: bool
+    next_due: str | None = None  # the first due moment after today (ISO UTC), for an empty queue
 
     @property
     def minutes(self) -> float:
@@ -226,6 +227,7 @@ def build_today(
     exercise_info = {eid: (topic, title) for eid, topic, title in exercises}
     due_items = []
     started_today = reviewed_today = 0
+    next_due = None
     for item_id, (due, last_review, first_review) in cards.items():
         info = question_info.get(item_id)
         kind = "question"
@@ -237,7 +239,9 @@ def build_today(
             reviewed_today += 1
         if kind == "question" and first_review >= start_of_today:
             started_today += 1
-        if due <= end_of_today:
+        if due > end_of_today:
+            next_due = due if next_due is None or due < next_due else next_due
+        else:
             minutes = minutes_per_question if kind == "question" else MINUTES_PER_EXERCISE
             due_items.append(
                 QueueItem(item_id, kind, "due", info[1], topic_titles.get(info[0], info[0]), due, minutes)
@@ -263,6 +267,7 @@ def build_today(
         reviewed_today=reviewed_today,
         minutes_per_question=minutes_per_question,
         estimate_from_drafts=estimate_from_drafts,
+        next_due=next_due,
     )
 
 

@@ -99,6 +99,8 @@ class MainWindow(QMainWindow):
         self.modes = QStackedWidget()
         self.modes.addWidget(self.splitter)
         self.modes.addWidget(self.round_page)
+        self._today_page = None  # Today and Statistics are built on first use: fsrs loads only then
+        self._stats_page = None
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -141,6 +143,14 @@ class MainWindow(QMainWindow):
         history = QAction("Round &history", self)
         history.triggered.connect(self.show_round_history)
         round_menu.addAction(history)
+        review_menu = self.menuBar().addMenu("Re&view")
+        for text, shortcut, slot in (("&Today", "Ctrl+T", self.show_today), ("&Statistics", "", self.show_statistics),
+                                     ("S&ettings…", "", self.show_review_settings)):
+            action = QAction(text, self)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            review_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About Onsite", self)
         about.triggered.connect(self._about)
@@ -236,7 +246,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_row(self, question_id: str) -> None:
         query = self.question_panel.current_filter()
-        if query.status in ("new", "practised", "starred"):
+        if query.status != "all" or query.sort == "due":  # the row may leave the list or move
             self.refresh_questions()
             return
         for row in self.study.questions(query):
@@ -321,6 +331,64 @@ class MainWindow(QMainWindow):
         if self.question_view.question is not None and self.pages.currentIndex() == PAGE_QUESTION:
             self.question_view.show_question(self.question_view.question.id)
 
+    # --- spaced review and statistics ---------------------------------------------------------
+
+    def show_today(self) -> None:
+        if self.round_page.is_running():
+            self.modes.setCurrentWidget(self.round_page)
+            return
+        self.question_view.save_all()
+        if self._today_page is None:
+            from .today_view import TodayPage
+
+            self._today_page = TodayPage(self.study)
+            self._today_page.leave.connect(self.show_study)
+            self._today_page.message.connect(self.show_message)
+            self._today_page.changed.connect(self._on_review_changed)
+            self._today_page.settings_requested.connect(self.show_review_settings)
+            self.modes.addWidget(self._today_page)
+        self._today_page.refresh(reload_shown=True)
+        self.modes.setCurrentWidget(self._today_page)
+
+    def _on_review_changed(self, item_id: str) -> None:
+        self._refresh_row(item_id)
+        self.refresh_exercises()
+
+    def show_statistics(self) -> None:
+        if self.round_page.is_running():
+            self.modes.setCurrentWidget(self.round_page)
+            return
+        if self._stats_page is None:
+            from .stats_view import StatsPage
+
+            self._stats_page = StatsPage(self.study)
+            self._stats_page.leave.connect(self.show_study)
+            self.modes.addWidget(self._stats_page)
+        self._stats_page.refresh()
+        self.modes.setCurrentWidget(self._stats_page)
+
+    def show_review_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.study.review_settings(), self)
+        if not dialog.exec():
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a new retention replays every grade
+        try:
+            self.study.save_review_settings(dialog.settings())
+        except ValueError as error:
+            QMessageBox.warning(self, "Review settings", str(error))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.refresh_questions()
+        current = self.modes.currentWidget()
+        if current is self._today_page:
+            self._today_page.refresh()
+        elif current is self._stats_page:
+            self._stats_page.refresh()
+        self.show_message("Review settings saved.")
+
     def offer_resume(self) -> None:
         """After a crash mid-round, offer to resume it with the time that was left, or to end it."""
         active = self.study.rounds.unfinished()
@@ -371,6 +439,8 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self.question_view.save_all()
+        if self._today_page is not None:
+            self._today_page.save_all()
         self.round_page.runner.stop_for_quit()
         with suppress(Exception):  # the window layout is not worth refusing to quit over
             self.save_state()
@@ -399,6 +469,8 @@ class _StudyKeys(QObject):
         if editable or (key == Qt.Key.Key_Space and isinstance(focus, QAbstractButton)):
             return False
         window = self.window
+        if window._today_page is not None and window.modes.currentWidget() is window._today_page:
+            return window._today_page.handle_key(key)
         if window.modes.currentWidget() is not window.splitter:
             return False
         if key == Qt.Key.Key_J:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from ..core.content import DIFFICULTIES, KINDS
 from ..core.render import escape
 from ..core.study import QuestionFilter, QuestionRow
-from .theme import difficulty_color
+from .theme import difficulty_color, due_color
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -54,7 +54,7 @@ class QuestionListModel(QAbstractListModel):
             return row
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             star = "starred, " if row.starred else ""
-            return f"{row.title}. {row.difficulty}, {row.kind}, {star}{row.practised} practised"
+            return f"{row.title}. {row.difficulty}, {row.kind}, {star}{row.practised} practised, {row.due_label}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.title
         return None
@@ -63,9 +63,10 @@ class QuestionListModel(QAbstractListModel):
 def row_html(row: QuestionRow) -> str:
     star = "★ " if row.starred else ""
     practised = f" · {row.practised} practised" if row.practised else ""
+    due = f' · <span style="color:{due_color(row.due_label)}">{escape(row.due_label)}</span>'
     meta = (
         f'<span style="color:{difficulty_color(row.difficulty)}">{row.difficulty}</span>'
-        f" · {escape(row.kind)}{practised}"
+        f" · {escape(row.kind)}{practised}{due}"
     )
     snippet = f'<div style="margin-top:2px">{row.snippet_html}</div>' if row.snippet_html else ""
     return f"<div><b>{star}{escape(row.title)}</b></div><div>{meta}</div>{snippet}"
@@ -126,8 +127,9 @@ class QuestionListPanel(QWidget):
         self.search.setAccessibleName("Search")
         self.difficulty = self._combo("Difficulty", ["Any difficulty", *DIFFICULTIES])
         self.kind = self._combo("Kind", ["Any kind", *KINDS])
-        self.status = self._combo("Status", ["All", "New", "Practised", "Starred"])
-        self.sort = self._combo("Sort", ["Bank order", "Difficulty", "Title"])
+        self.status = self._combo("Status", ["All", "New", "Practised", "Starred", "Due"])
+        self.status.setItemData(4, "Due for review today (or overdue)", Qt.ItemDataRole.ToolTipRole)
+        self.sort = self._combo("Sort", ["Bank order", "Difficulty", "Title", "Due date"])
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Number of questions shown")
 
@@ -181,9 +183,9 @@ class QuestionListPanel(QWidget):
             topic=self.topic_id,
             difficulty=DIFFICULTIES[difficulty - 1] if difficulty > 0 else None,
             kind=KINDS[kind - 1] if kind > 0 else None,
-            status=("all", "new", "practised", "starred")[self.status.currentIndex()],
+            status=("all", "new", "practised", "starred", "due")[self.status.currentIndex()],
             search=self.search.text(),
-            sort=("bank", "difficulty", "title")[self.sort.currentIndex()],
+            sort=("bank", "difficulty", "title", "due")[self.sort.currentIndex()],
         )
 
     def set_rows(self, rows: list[QuestionRow]) -> None:
