@@ -110,8 +110,25 @@ class SelfTest:
             raise RuntimeError("no history version was kept")
         return f"{question_id}, {len(versions)} version(s) in {self.data_dir}"
 
-    # --- export: issue 6 also asks the self-test to "write an export". The export module does not
-    # exist yet; whoever adds it adds `def export(self) -> str` here and a line in run() below. ---
+    def export(self) -> str:
+        """Write an HTML and a Markdown export of one question into the throw-away folder and read them back."""
+        from .core.export import ExportItem, export_html, export_markdown
+
+        question = self.study.bank.question(self.study.bank.questions()[0].id)
+        item = ExportItem(question, draft=SELF_TEST_DRAFT)
+        out = self.data_dir / "self-test-export"
+        out.mkdir(exist_ok=True)
+        page = export_html([item], out / "export.html", label="Self-test").read_text(encoding="utf-8")
+        if question.title.split()[0] not in page or 'class="highlight"' not in page or "<style>" not in page:
+            raise RuntimeError("the HTML export lacks the question, its highlighted code or its styles")
+        folder = export_markdown([item], out / "markdown", label="Self-test")
+        written = folder / question.topic / f"{question.id}.md"
+        if not written.is_file() or "## My latest draft" not in written.read_text(encoding="utf-8"):
+            raise RuntimeError(f"the Markdown export did not write {written}")
+        leftovers = [path.name for path in out.iterdir() if ".partial" in path.name]
+        if leftovers:
+            raise RuntimeError(f"temporary files were left behind: {leftovers}")
+        return f"{question.id}: {len(page)} bytes of HTML, {len(list(folder.rglob('*.md')))} Markdown files"
 
     def main_window(self) -> str:
         from PySide6.QtWidgets import QApplication
@@ -146,7 +163,7 @@ class SelfTest:
             self.check("full-text search", self.search)
             self.check("render a model answer with highlighted code", self.render_code)
             self.check("write and read back a draft", self.draft_round_trip)
-            # self.check("write an export", self.export)  # <- the export check goes here (not written yet)
+            self.check("write an export", self.export)
             self.check("open, paint and close the main window", self.main_window)
         if self.study is not None:
             self.study.close()

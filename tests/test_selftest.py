@@ -29,8 +29,9 @@ def test_self_test_passes_from_source(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[-1] == "self-test passed"
     checks = [line for line in lines if line.startswith(("ok ", "FAIL"))]
-    assert len(checks) == 5 and all(line.startswith("ok ") for line in checks)
+    assert len(checks) == 6 and all(line.startswith("ok ") for line in checks)
     assert any("highlighted code" in line for line in checks)
+    assert any("write an export" in line for line in checks)
     assert (tmp_path / "report.txt").read_text().splitlines() == lines
     assert not (home / ".local" / "share" / paths.APP_NAME).exists()
 

@@ -275,6 +275,10 @@ def write_bytes(path: Path, data: bytes) -> None:
 # --- shared text helpers --------------------------------------------------------------------
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def utc_stamp() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
@@ -359,7 +363,7 @@ def markdown_files(
     exported = utc_stamp()
     total = len(items) + 1
     written = 0
-    index = [f"# Onsite export: {label}\n", f"{len(items)} questions, exported {exported}.\n"]
+    index = [f"# Onsite export: {label}\n", f"{plural(len(items), 'question')}, exported {exported}.\n"]
     for topic_title, group in _by_topic(items):
         index.append(f"\n## {topic_title}\n")
         for item in group:
@@ -478,7 +482,8 @@ def html_document(items: list[ExportItem], options: ExportOptions, label: str, p
         toc.append(f"<h3>{escape(topic_title)}</h3><ol>{entries}</ol>")
     articles = []
     for done, item in enumerate(items, start=1):
-        articles.append(f'<article id="q-{escape(item.question.id)}">\n{question_html(item, options)}\n</article>')
+        section = re.sub(r"\n+(</code></pre>)", r"\1", question_html(item, options))  # no blank last code line
+        articles.append(f'<article id="q-{escape(item.question.id)}">\n{section}\n</article>')
         _tick(progress, done, total)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -488,7 +493,7 @@ def html_document(items: list[ExportItem], options: ExportOptions, label: str, p
         f"<title>Onsite: {escape(label)}</title>\n"
         f"<style>\n{page_css(dark=False)}\n{HTML_LAYOUT_CSS}</style>\n</head>\n<body>\n"
         f"<header><h1>Onsite: {escape(label)}</h1>\n"
-        f'<p class="meta">{total} questions · exported {utc_stamp()}</p></header>\n'
+        f'<p class="meta">{plural(total, "question")} · exported {utc_stamp()}</p></header>\n'
         f'<nav class="toc"><h2>Contents</h2>{"".join(toc)}</nav>\n'
         + "\n".join(articles)
         + "\n</body>\n</html>\n"
@@ -537,7 +542,7 @@ def pdf_html(items: list[ExportItem], options: ExportOptions, label: str, pages:
     body = re.sub(r"\n+(</code></pre>)", r"\1", body)  # Qt prints a trailing newline as an empty code line
     return (
         f"<html><body><h1>Onsite: {escape(label)}</h1>"
-        f'<p class="meta">{len(items)} questions · exported {utc_stamp()}</p>'
+        f'<p class="meta">{plural(len(items), "question")} · exported {utc_stamp()}</p>'
         f"<h2>Contents</h2>{''.join(toc)}{body}</body></html>"
     )
 

@@ -123,6 +123,21 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        for text, shortcut, slot in (
+            ("&Export…", "Ctrl+E", self.export), (None, "", None),
+            ("&Back up my data…", "", self.back_up), ("&Restore from backup…", "", self.restore_backup),
+            (None, "", None),
+            ("&Import question pack…", "", self.import_pack), ("&Manage question packs…", "", self.manage_packs),
+            (None, "", None),
+        ):
+            if text is None:
+                file_menu.addSeparator()
+                continue
+            action = QAction(text, self)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            file_menu.addAction(action)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -410,6 +425,66 @@ class MainWindow(QMainWindow):
             self.modes.setCurrentWidget(self.round_page)
         else:
             self.study.rounds.end(active)
+
+    # --- export, backup and question packs (dialogs in export_dialog.py; loaded on first use) ---------
+
+    def export(self) -> None:
+        from .export_dialog import export_flow
+
+        self.question_view.save_all()  # export what is on screen, not what was last autosaved
+        export_flow(self, self.study, self.current_topic())
+
+    def back_up(self) -> None:
+        from .export_dialog import backup_flow
+
+        self.question_view.save_all()
+        backup_flow(self, self.study)
+
+    def restore_backup(self) -> None:
+        from .export_dialog import restore_flow
+
+        if self.round_page.is_running():
+            QMessageBox.information(self, "Restore from backup", "Finish or end the running round first.")
+            return
+        if restore_flow(self, self.study, self._detach_user_data):
+            self.reload_views()
+
+    def _detach_user_data(self) -> None:
+        """Save every editor and let go of the data file, so a restore can replace it."""
+        self.question_view.save_all()
+        self.question_view.draft.load(None)
+        self.question_view.notes.load(None)
+
+    def import_pack(self) -> None:
+        from .export_dialog import import_pack_flow
+
+        if import_pack_flow(self, self.study):
+            self.reload_views()
+
+    def manage_packs(self) -> None:
+        from .export_dialog import ManagePacksDialog
+
+        dialog = ManagePacksDialog(self.study, self)
+        dialog.exec()
+        if dialog.changed:
+            self.reload_views()
+
+    def reload_views(self) -> None:
+        """Show the study afresh after its bank (packs) or its data (restore) was swapped."""
+        topic_id = self.current_topic()
+        question = self.question_view.question
+        self.topic_list.blockSignals(True)
+        self.topic_list.clear()
+        self._load_topics()
+        for row in range(self.topic_list.count()):
+            if self.topic_list.item(row).data(Qt.ItemDataRole.UserRole) == topic_id:
+                self.topic_list.setCurrentRow(row)
+        self.topic_list.blockSignals(False)
+        self._on_topic_changed()
+        if question is not None and self.study.question(question.id) is not None:
+            self.show_question(question.id)
+        else:
+            self.question_view.question = None
 
     def focus_search(self) -> None:
         self.middle_tabs.setCurrentIndex(0)
