@@ -83,7 +83,7 @@ if command -v Xvfb >/dev/null; then
     # Under Xvfb the window goes through Qt's xcb plugin and the system's X11/xcb libraries.
     Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp 3>"$scratch/display" 2>"$scratch/xvfb.log" &
     xvfb=$!
-    trap 'kill $xvfb 2>/dev/null; rm -rf "$scratch"' EXIT
+    trap 'kill $xvfb 2>/dev/null || true; rm -rf "$scratch"' EXIT
     for _ in $(seq 100); do [ -s "$scratch/display" ] && break; sleep 0.1; done
     DISPLAY=":$(head -n1 "$scratch/display")" self_test "tar.gz under Xvfb" "$scratch/tar/$top/onsite/onsite" xcb
     kill "$xvfb" 2>/dev/null || true
