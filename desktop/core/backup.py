@@ -83,7 +83,7 @@ def write_backup(data_path: Path, target: Path, progress: Progress | None = None
             raise BackupError(f"The backup could not be written: {error}. Nothing was written.") from None
         _tick(progress, 1, 2)
         info = check_database(temp)  # never hand the user a backup that would not restore
-    _tick(progress, 2, 2)
+        _tick(progress, 2, 2)
     return BackupInfo(target, info.schema_version, info.counts)
 
 

@@ -522,11 +522,13 @@ h3 { font-size: 12pt; margin-top: 12px; }
 table.toc td { border-width: 0; border-style: none; padding: 2px 0; }
 pre { font-size: 8.5pt; }
 """
-LAYOUT_DPI = 96.0  # the document is laid out in these "pixels" and scaled to the PDF's resolution
-FOOTER_PX = 28.0
+LAYOUT_DPI = 96.0  # the document is laid out in these "pixels"; print_() scales them to the PDF's resolution
 
 
-def pdf_html(items: list[ExportItem], options: ExportOptions, label: str, pages: dict[str, int]) -> str:
+def pdf_html(
+    items: list[ExportItem], options: ExportOptions, label: str, pages: dict[str, int],
+    progress: Progress | None = None,
+) -> str:
     """The PDF's document: a title and table of contents, then each question on a new page."""
     toc = []
     for topic_title, group in _by_topic(items):
@@ -538,7 +540,11 @@ def pdf_html(items: list[ExportItem], options: ExportOptions, label: str, pages:
         )
         toc.append(f'<h2 class="topic">{escape(topic_title)}</h2>'
                    f'<table class="toc" width="100%" cellspacing="0" cellpadding="2" border="0">{rows}</table>')
-    body = "".join(question_html(item, options, heading="h1") for item in items)
+    sections = []
+    for done, item in enumerate(items, start=1):
+        sections.append(question_html(item, options, heading="h1"))
+        _tick(progress, done, len(items) + 2)
+    body = "".join(sections)
     body = re.sub(r"\n+(</code></pre>)", r"\1", body)  # Qt prints a trailing newline as an empty code line
     return (
         f"<html><body><h1>Onsite: {escape(label)}</h1>"
@@ -566,21 +572,12 @@ def export_pdf(
     progress: Progress | None = None,
 ) -> Path:
     """A paginated A4 PDF (Qt's own PDF writer): contents with page numbers, one question per page."""
-    from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
-    from PySide6.QtGui import (
-        QColor,
-        QFont,
-        QGuiApplication,
-        QPageLayout,
-        QPageSize,
-        QPainter,
-        QPdfWriter,
-        QTextDocument,
-    )
+    from PySide6.QtCore import QMarginsF, QSizeF
+    from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
     if QGuiApplication.instance() is None:
         raise ExportError("PDF export needs the Onsite window to be running.")
-    total = len(items) * 2 + 1
+    total = len(items) + 2
     with atomic_file(target) as temp:
         writer = QPdfWriter(str(temp))
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
@@ -589,7 +586,7 @@ def export_pdf(
         writer.setCreator("Onsite")
         paint_rect = writer.pageLayout().paintRect(QPageLayout.Unit.Point)
         to_layout = LAYOUT_DPI / 72.0
-        page = QSizeF(paint_rect.width() * to_layout, paint_rect.height() * to_layout - FOOTER_PX)
+        page = QSizeF(paint_rect.width() * to_layout, paint_rect.height() * to_layout)
 
         document = QTextDocument()
         document.setDocumentMargin(0)
@@ -601,44 +598,20 @@ def export_pdf(
         pages: dict[str, int] = {}
         # The contents list needs page numbers, which need the layout: lay out until they settle.
         for _attempt in range(3):
-            document.setHtml(pdf_html(items, options, label, pages))
+            document.setHtml(pdf_html(items, options, label, pages, progress if not pages else None))
             found = _anchor_pages(document, page.height())
             if found == pages:
                 break
             pages = found
         _tick(progress, len(items), total)
 
-        page_count = document.pageCount()
-        painter = QPainter()
-        if not painter.begin(writer):
-            raise ExportError(f"Cannot write the PDF to {target.parent}. Nothing was written.")
-        try:
-            scale = writer.resolution() / LAYOUT_DPI
-            footer_font = QFont(base_font)
-            footer_font.setPointSizeF(8)
-            for index in range(page_count):
-                if index:
-                    writer.newPage()
-                painter.save()
-                painter.scale(scale, scale)
-                painter.translate(0, -index * page.height())
-                document.drawContents(painter, QRectF(QPointF(0, index * page.height()), page))
-                painter.restore()
-                # Device coordinates for the footer: a point-sized font must not be scaled twice.
-                painter.save()
-                painter.setFont(footer_font)
-                painter.setPen(QColor("#5f6368"))
-                footer = QRectF(0, (page.height() + 6) * scale, page.width() * scale, (FOOTER_PX - 6) * scale)
-                painter.drawText(footer, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                                 f"Onsite: {label}")
-                painter.drawText(footer, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                                 f"{index + 1} / {page_count}")
-                painter.restore()
-                _tick(progress, len(items) + (index + 1) * len(items) // page_count, total)
-        finally:
-            painter.end()
+        # One C++ call paints every page. Painting page by page from Python would call QPainter's void
+        # methods thousands of times, and PySide6 6.12 on Python < 3.12 drops a reference to None on
+        # each such call: a long export would crash the app later ("deallocating None").
+        _tick(progress, len(items) + 1, total)
+        document.print_(writer)
         del writer  # closes the file before it is renamed
-    _tick(progress, total, total)
+        _tick(progress, total, total)  # the last chance to cancel, before the rename
     return target
 
 
@@ -728,5 +701,5 @@ def export_anki(
             raise
         except Exception as error:  # noqa: BLE001 - genanki's own failures become a message, not a crash
             raise ExportError(f"The Anki deck could not be written: {error}. Nothing was written.") from None
-    _tick(progress, total, total)
+        _tick(progress, total, total)
     return target
