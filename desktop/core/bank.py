@@ -13,6 +13,10 @@ from .content import OPTION_LETTERS
 
 SNIPPET_START, SNIPPET_END = "\x02", "\x03"
 DEFAULT_SEARCH_LIMIT = 200
+SNIPPET_WORDS = 14
+SNIPPET_SCAN_CHARS = 20_000  # matches past this point of a long answer are not worth a snippet
+# bm25 column weights (id, title, prompt, answer, tags): title, prompt and tags outweigh the answer.
+SEARCH_RANK = "bm25(0.0, 10.0, 5.0, 1.0, 3.0)"
 
 
 class BankError(RuntimeError):
@@ -87,6 +91,69 @@ def fts_query(text: str) -> str | None:
     if not words:
         return None
     return " AND ".join(f'"{word}"*' for word in words)
+
+
+def _highlight_stem(word: str) -> str:
+    """A crude stem so highlighting finds what the porter tokenizer matched ("scaling" -> "scal")."""
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if len(word) > 4 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass(frozen=True)
+class Highlighter:
+    """What to mark in a snippet: any query word (`any`), and the lower-case stems (for scoring)."""
+
+    any: re.Pattern[str]
+    stems: tuple[str, ...]
+
+
+def highlight_pattern(text: str) -> Highlighter:
+    stems = sorted({_highlight_stem(word) for word in re.findall(r"\w+", text.lower())}, key=len, reverse=True)
+    return Highlighter(re.compile(r"\b(?:" + "|".join(map(re.escape, stems)) + r")\w*", re.IGNORECASE), tuple(stems))
+
+
+def cut_snippet(columns: tuple[str, ...], pattern: Highlighter, words: int = SNIPPET_WORDS) -> str:
+    """About `words` words around the first match, from the column matching the most query words.
+
+    Marks matches with SNIPPET_START/END and cut ends with an ellipsis, like FTS5's snippet().
+    This runs for up to 200 rows on every keystroke, so columns are scored with plain substring
+    tests (memchr speed) and only the chosen column is searched with the regex.
+    """
+    best_text, best_score, first_hit = columns[1] if len(columns) > 1 else columns[0], 0, 0
+    for column in columns:
+        lowered = column[:SNIPPET_SCAN_CHARS].lower()
+        hits = [position for position in map(lowered.find, pattern.stems) if position >= 0]
+        if len(hits) > best_score:
+            best_text, best_score, first_hit = column, len(hits), min(hits)
+        if best_score == len(pattern.stems):
+            break  # every word found: the long answer column need not be read at all
+    # The regex (word boundaries, any case) is slow to scan with, so it starts at the first
+    # substring hit; it only has to skip hits inside words ("combat" for "bat").
+    best_match = pattern.any.search(best_text, max(first_hit - 1, 0), SNIPPET_SCAN_CHARS) if best_score else None
+    start = 0
+    if best_match is not None:
+        # Start at the match's sentence when it begins within half a window, else three words before.
+        lead = best_text[max(0, best_match.start() - 120): best_match.start()]
+        boundary = max(lead.rfind(". "), lead.rfind("? "), lead.rfind("! "), lead.rfind("\n"))
+        if boundary >= 0:
+            sentence_start: int | None = best_match.start() - len(lead) + boundary + 1
+        else:  # the column's own start begins a sentence too
+            sentence_start = 0 if best_match.start() == len(lead) else None
+        if sentence_start is not None and len(best_text[sentence_start: best_match.start()].split()) <= words // 2:
+            start = sentence_start
+        else:
+            start = best_match.start() - sum(len(word) + 1 for word in lead.split()[-3:])
+        start = max(start, 0)
+        while start < best_match.start() and best_text[start].isspace():
+            start += 1
+    window = best_text[start: start + 400].split()[:words]
+    snippet = " ".join(window)
+    snippet = pattern.any.sub(lambda match: f"{SNIPPET_START}{match.group(0)}{SNIPPET_END}", snippet)
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + len(" ".join(window)) < len(best_text.rstrip()) else ""
+    return prefix + snippet + suffix
 
 
 def highlight_snippet(raw: str) -> str:
@@ -165,23 +232,31 @@ class Bank:
         return [QuestionSummary(*row) for row in rows]
 
     def search(self, text: str, limit: int = DEFAULT_SEARCH_LIMIT) -> list[SearchHit]:
-        """Ranked full-text hits (bm25: title, prompt and tags weigh more than the answer)."""
+        """Ranked full-text hits (bm25: title, prompt and tags weigh more than the answer).
+
+        `ORDER BY rank` with the weights given as `rank MATCH` lets FTS5 sort internally and read
+        columns only for the rows it returns; snippets are cut here from those rows, because
+        FTS5's snippet() re-tokenises every matching document before the sort (most of the cost).
+        """
         query = fts_query(text)
         if query is None:
             return []
         try:
             rows = self._db.execute(
                 f"""
-                SELECT id, snippet(questions_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 14),
-                       bm25(questions_fts, 0.0, 10.0, 5.0, 1.0, 3.0) AS rank
-                FROM questions_fts WHERE questions_fts MATCH ?
+                SELECT id, rank, title, prompt, answer FROM questions_fts
+                WHERE questions_fts MATCH ? AND rank MATCH '{SEARCH_RANK}'
                 ORDER BY rank LIMIT ?
                 """,
                 (query, limit),
             ).fetchall()
         except sqlite3.OperationalError:
             return []
-        return [SearchHit(id_, highlight_snippet(snippet), rank) for id_, snippet, rank in rows]
+        pattern = highlight_pattern(text)
+        return [
+            SearchHit(id_, highlight_snippet(cut_snippet((title, prompt, answer), pattern)), rank)
+            for id_, rank, title, prompt, answer in rows
+        ]
 
     def question(self, question_id: str) -> QuestionDetail | None:
         row = self._db.execute(
