@@ -62,6 +62,11 @@ DROPPED_QT_LIBS = re.compile(
 )
 
 
+# Windows: Mesa's software OpenGL fallback and the Direct3D shader compiler serve Qt Quick/OpenGL only;
+# the widgets' raster painting never loads them (about 25 MB).
+DROPPED_WINDOWS_FILES = {"opengl32sw.dll", "d3dcompiler_47.dll"}
+
+
 def _parts(dest: str) -> list[str]:
     return dest.replace("\\", "/").split("/")
 
@@ -72,6 +77,8 @@ def keep_in_bundle(dest: str) -> bool:
     name = parts[-1]
     if "PySide6" not in parts:
         return True
+    if name.lower() in DROPPED_WINDOWS_FILES:
+        return False
     if "translations" in parts:
         return False
     if "plugins" in parts:

@@ -102,6 +102,8 @@ def test_no_runtime_dependency_is_excluded() -> None:
         ("PySide6\\Qt6Pdf.dll", False),
         ("PySide6/Qt/lib/QtQuick.framework/Versions/A/QtQuick", False),
         ("PySide6/Qt/qml/QtQuick/qmldir", False),
+        ("PySide6\\opengl32sw.dll", False),
+        ("PySide6\\d3dcompiler_47.dll", False),
     ],
 )
 def test_bundle_keeps_what_the_app_loads(dest: str, kept: bool) -> None:
