@@ -13,18 +13,20 @@ import sqlite3
 import tempfile
 import time
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from .content import DIFFICULTIES, ContentSet, load_content
 from .render import plain_text, render_inline, render_markdown
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BANK_SCHEMA_VERSION = 1
 CONTENT_SUFFIXES = (".md", ".yaml")
 
 
 # The code that shapes the bank's rows and HTML: a change to it must rebuild the bank too.
-BUILD_CODE = ("bank_build.py", "content.py", "render.py")
+BUILD_CODE = ("bank_build.py", "content.py", "render.py", "markdown_safe.py")
 
 
 def content_hash(root: Path) -> str:
@@ -70,6 +72,8 @@ def build_bank(content_root: Path, bank_path: Path) -> ContentSet:
 
 
 def write_bank(content: ContentSet, path: Path, source_hash: str) -> None:
+    import sqlite_utils  # here, not at the top: a source start-up only checks the hash (saves ~80 ms)
+
     path.unlink(missing_ok=True)
     db = sqlite_utils.Database(path)
     db["meta"].insert_all(

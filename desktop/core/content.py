@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 DIFFICULTIES = ("Easy", "Medium", "Hard")
 KINDS = ("Technical", "System Design")
 OPTION_LETTERS = ("A", "B", "C", "D")
@@ -132,6 +130,8 @@ def split_front_matter(path: Path, text: str) -> tuple[dict, list[str], int]:
             break
     else:
         raise ContentError(path, 1, "front matter is not closed by a '---' line")
+    import yaml  # only when content is parsed (building the bank), never on a normal start-up
+
     try:
         meta = yaml.safe_load("\n".join(lines[1:end])) or {}
     except yaml.YAMLError as error:

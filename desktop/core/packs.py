@@ -27,8 +27,6 @@ from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import yaml
-
 from .content import ID_PATTERN, ContentError, ContentSet, meta_line, parse_exercise, parse_question, parse_topic
 
 Progress = Callable[[int, int], "bool | None"]
@@ -368,6 +366,8 @@ def _pack_meta(files: dict[str, bytes], source: Path) -> tuple[str, str, list[st
     fallback = re.sub(r"[^a-z0-9]+", "-", source.stem.lower()).strip("-") or "my-pack"
     pack_id, title = fallback, source.stem
     if PACK_META in files:
+        import yaml  # only when a pack is installed: start-up with packs must not pay for it
+
         try:
             meta = yaml.safe_load(files[PACK_META].decode("utf-8")) or {}
             if not isinstance(meta, dict):
@@ -443,6 +443,8 @@ def install_pack(plan: PackPlan, data_dir: Path) -> PackInfo:
             path = incoming.joinpath(*name.split("/"))
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+        import yaml
+
         (incoming / PACK_META).write_text(yaml.safe_dump({"id": plan.id, "title": plan.title}), encoding="utf-8")
         (incoming / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         if target.exists():
