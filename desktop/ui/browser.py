@@ -16,11 +16,15 @@ class SafeBrowser(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.setAccessibleName(accessible_name)
         self.anchorClicked.connect(self._open_link)
-        self.document().setDefaultStyleSheet(document_css())
+        self._css = document_css()
+        self.document().setDefaultStyleSheet(self._css)
         self.document().setDocumentMargin(10)
 
     def set_page(self, html: str) -> None:
-        self.document().setDefaultStyleSheet(document_css())
+        css = document_css()
+        if css != self._css:  # parsing the style sheet again costs ~0.3 ms a page; only on a theme change
+            self._css = css
+            self.document().setDefaultStyleSheet(css)
         self.setHtml(html)
 
     def loadResource(self, resource_type: int, url: QUrl):  # noqa: ANN201, N802 - Qt API

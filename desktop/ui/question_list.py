@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QRectF, QSize, Qt, QTimer, Signal
+from collections import OrderedDict
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
@@ -76,13 +78,30 @@ class QuestionDelegate(QStyledItemDelegate):
     """Draws a row as a small rich-text block: title, meta line, and the search snippet."""
 
     PADDING = 6
+    # Laid-out rows kept between paints: selecting a question repaints and re-measures many rows
+    # whose text did not change, and parsing their HTML again was most of a question switch.
+    CACHE_SIZE = 600
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._documents: OrderedDict[tuple[str, str, float], QTextDocument] = OrderedDict()
 
     def _document(self, option: QStyleOptionViewItem, row: QuestionRow, width: float) -> QTextDocument:
+        html = row_html(row)  # carries the theme's colours, so a light/dark switch misses the cache
+        text_width = max(width - 2 * self.PADDING, 50)
+        key = (html, option.font.key(), text_width)
+        document = self._documents.get(key)
+        if document is not None:
+            self._documents.move_to_end(key)
+            return document
         document = QTextDocument()
         document.setDefaultFont(option.font)
         document.setDefaultStyleSheet("b.match { background-color: #ffe98a; color: #000; }")
-        document.setHtml(row_html(row))
-        document.setTextWidth(max(width - 2 * self.PADDING, 50))
+        document.setHtml(html)
+        document.setTextWidth(text_width)
+        self._documents[key] = document
+        if len(self._documents) > self.CACHE_SIZE:
+            self._documents.popitem(last=False)
         return document
 
     def paint(self, painter, option, index) -> None:  # noqa: ANN001 - Qt API
