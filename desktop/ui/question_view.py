@@ -178,6 +178,8 @@ class QuestionView(QWidget):
         self.answer_stack = QStackedWidget()
         self.answer_stack.addWidget(placeholder)
         self.answer_stack.addWidget(answer_split)
+        self._answer_page_for: str | None = None
+        self.answer_stack.currentChanged.connect(self._fill_answer_when_shown)
 
         self.body = QSplitter(Qt.Orientation.Horizontal)
         self.body.addWidget(self.work_tabs)
@@ -204,11 +206,17 @@ class QuestionView(QWidget):
         self.title.setText(question.title)
         self.prompt.set_page(question.prompt_html)
         self.answer_stack.setCurrentIndex(0)
-        self.answer.set_page(answer_html(question))
+        self._answer_page_for = None  # the hidden answer is laid out when it is revealed, not on every switch
         self.rubric.load(question.key_points)
         self.draft.load(question_id)
         self.notes.load(question_id)
         self._refresh_meta()
+
+    def _fill_answer_when_shown(self, index: int) -> None:
+        # Every way of revealing (Space, the button, a theme change) goes through the stack.
+        if index == 1 and self.question is not None and self._answer_page_for != self.question.id:
+            self.answer.set_page(answer_html(self.question))
+            self._answer_page_for = self.question.id
 
     def _refresh_meta(self) -> None:
         if self.question is None:
