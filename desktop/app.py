@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(paths.APP_NAME)
     app.setApplicationDisplayName(paths.APP_NAME)
+    app.setDesktopFileName("onsite")  # lets Wayland docks match the window to onsite.desktop and its icon
     data_dir = args.data_dir or paths.user_data_dir()
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
