@@ -93,7 +93,7 @@ def draft_text(words: int = 1500) -> str:
     code = "```python\nimport torch\n\ndef step(model, batch):\n    loss = model(batch).mean()\n" \
            "    loss.backward()\n    return loss.item()\n```"
     parts, total = [], 0
-    while total < words:
+    while total < words - 150:  # headings, lists and the code blocks bring it to about `words`
         sentence_words = [rng.choice(vocabulary) for _ in range(rng.randint(8, 20))]
         total += len(sentence_words)
         parts.append(" ".join(sentence_words).capitalize() + ".")
