@@ -104,3 +104,14 @@ def test_missing_or_garbage_bank_is_a_clear_error(tmp_path):
     garbage.write_bytes(b"not a database at all" * 100)
     with pytest.raises(BankError, match="cannot be read"):
         Bank(garbage)
+
+
+def test_large_bank_ranks_heads_then_lists_answer_only_matches(bank_path):
+    bank = Bank(bank_path)
+    bank._question_count = 10**6  # take the large-bank path on the small fixture bank
+    hits = [hit.id for hit in bank.search("batch")]
+    assert hits[0] == "dynamic-batching"  # ranked on title and prompt
+    # "micro-batches" appears in the pipeline question's prompt; "continuous batching" only in answers.
+    assert set(hits) == {hit.id for hit in Bank(bank_path).search("batch")}
+    assert [hit.id for hit in bank.search("paged attention")] == ["dynamic-batching"]  # answer-only match
+    assert len(bank.search("a")) == 6  # one letter: every question, unranked, still found

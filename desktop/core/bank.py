@@ -13,6 +13,11 @@ from .content import OPTION_LETTERS
 
 SNIPPET_START, SNIPPET_END = "\x02", "\x03"
 DEFAULT_SEARCH_LIMIT = 200
+# A bank with more questions than this ranks searches on titles, prompts and tags (Bank.search).
+LARGE_BANK = 5000
+HEAD_RANK = "bm25(0.0, 10.0, 5.0, 3.0)"
+RANK_LIMIT = 3000  # on a large bank, more head matches than this are listed unranked
+ANSWER_ONLY_HITS = 40  # on a large bank, answer-only matches listed after the ranked ones
 SNIPPET_WORDS = 14
 SNIPPET_SCAN_CHARS = 20_000  # matches past this point of a long answer are not worth a snippet
 # bm25 column weights (id, title, prompt, answer, tags): title, prompt and tags outweigh the answer.
@@ -173,6 +178,7 @@ class Bank:
         except sqlite3.DatabaseError as error:
             raise BankError(f"The question bank {path} cannot be read: {error}") from None
         self.path = path
+        self._question_count = self._db.execute("SELECT count(*) FROM questions").fetchone()[0]
 
     def close(self) -> None:
         self._db.close()
@@ -242,6 +248,8 @@ class Bank:
         if query is None:
             return []
         try:
+            if self._question_count > LARGE_BANK:
+                return self._hits(text, self._search_large(query, limit, ranked=len(text.strip()) > 2))
             rows = self._db.execute(
                 f"""
                 SELECT id, rank, title, prompt, answer FROM questions_fts
@@ -252,6 +260,42 @@ class Bank:
             ).fetchall()
         except sqlite3.OperationalError:
             return []
+        return self._hits(text, rows)
+
+    def _search_large(self, query: str, limit: int, ranked: bool) -> list[tuple]:
+        """Rank on titles, prompts and tags; fill up with answer-only matches in bank order.
+
+        Ranking costs microseconds per match and FTS5 cannot stop early, so on a bank of tens of
+        thousands of questions ranking every answer that mentions "data" would take 50 ms a key.
+        One or two typed letters, or words as common as "how", match a large share of the bank:
+        those hits come in bank order (counting matches costs a fraction of ranking them).
+        """
+        if ranked:
+            matches = self._db.execute(
+                "SELECT count(*) FROM questions_head_fts WHERE questions_head_fts MATCH ?", (query,)
+            ).fetchone()[0]
+            ranked = matches <= RANK_LIMIT
+        order = f"AND rank MATCH '{HEAD_RANK}' ORDER BY rank" if ranked else ""
+        head = self._db.execute(
+            f"""
+            SELECT id, rank, title, prompt, '' FROM questions_head_fts
+            WHERE questions_head_fts MATCH ? {order} LIMIT ?
+            """,
+            (query, limit),
+        ).fetchall()
+        if len(head) >= limit:
+            return head
+        # A few answer-only matches show that they exist; a longer query narrows them further.
+        wanted = min(limit - len(head), ANSWER_ONLY_HITS)
+        seen = {row[0] for row in head}
+        rest = self._db.execute(
+            "SELECT id, 0.0, title, prompt, answer FROM questions_fts WHERE questions_fts MATCH ? LIMIT ?",
+            (query, wanted + len(head)),
+        ).fetchall()
+        return head + [row for row in rest if row[0] not in seen][:wanted]
+
+    @staticmethod
+    def _hits(text: str, rows: list[tuple]) -> list[SearchHit]:
         pattern = highlight_pattern(text)
         return [
             SearchHit(id_, highlight_snippet(cut_snippet((title, prompt, answer), pattern)), rank)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from desktop.core.bank_build import create_question_tables
+from desktop.core.bank_build import create_question_tables, insert_search_rows
 from desktop.core.content import DIFFICULTIES
 from desktop.core.render import plain_text, render_markdown
 
@@ -133,9 +133,7 @@ def build_synthetic_bank(real_bank: Path, target: Path, scale: int, seed: int = 
 
     def flush() -> None:
         db["questions"].insert_all(batch)
-        db.conn.executemany(
-            "INSERT INTO questions_fts (id, title, prompt, answer, tags) VALUES (?, ?, ?, ?, ?)", fts_batch
-        )
+        insert_search_rows(db.conn, fts_batch)
         batch.clear()
         fts_batch.clear()
 
