@@ -7,6 +7,7 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .content import OPTION_LETTERS
@@ -67,11 +68,18 @@ class QuestionDetail:
     words: int
 
 
-@dataclass(frozen=True)
+@dataclass
 class SearchHit:
+    """One search result; its snippet is cut only when something shows it (most hits never are)."""
+
     id: str
-    snippet_html: str
     rank: float
+    columns: tuple[str, ...]  # title, prompt, answer
+    pattern: Highlighter
+
+    @cached_property
+    def snippet_html(self) -> str:
+        return highlight_snippet(cut_snippet(self.columns, self.pattern))
 
 
 @dataclass(frozen=True)
@@ -297,10 +305,7 @@ class Bank:
     @staticmethod
     def _hits(text: str, rows: list[tuple]) -> list[SearchHit]:
         pattern = highlight_pattern(text)
-        return [
-            SearchHit(id_, highlight_snippet(cut_snippet((title, prompt, answer), pattern)), rank)
-            for id_, rank, title, prompt, answer in rows
-        ]
+        return [SearchHit(id_, rank, (title, prompt, answer), pattern) for id_, rank, title, prompt, answer in rows]
 
     def question(self, question_id: str) -> QuestionDetail | None:
         row = self._db.execute(

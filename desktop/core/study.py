@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from .bank import Bank, ExerciseDetail, QuestionDetail, TopicInfo
+from .bank import Bank, ExerciseDetail, QuestionDetail, SearchHit, TopicInfo
 from .bank_build import build_bank, content_hash, stored_hash
 from .content import DIFFICULTIES, ContentError
 from .drafting import DraftSession
@@ -40,9 +40,13 @@ class QuestionRow:
     kind: str
     practised: int
     starred: bool
-    snippet_html: str = ""
+    hit: SearchHit | None = None  # set when the list comes from a search
     due: str | None = None  # ISO UTC of the next review; None = never graded (new to the scheduler)
     due_label: str = "new"
+
+    @property
+    def snippet_html(self) -> str:
+        return self.hit.snippet_html if self.hit else ""
 
 
 @dataclass(frozen=True)
@@ -168,12 +172,12 @@ class Study:
         return TopicProgress(topic, practised, done)
 
     def questions(self, query: QuestionFilter) -> list[QuestionRow]:
-        snippets: dict[str, str] = {}
+        snippets: dict[str, SearchHit] = {}
         order: dict[str, int] = {}
         ids = None
         if query.search.strip():
             hits = self.bank.search(query.search)
-            snippets = {hit.id: hit.snippet_html for hit in hits}
+            snippets = {hit.id: hit for hit in hits}
             order = {hit.id: index for index, hit in enumerate(hits)}
             ids = list(snippets)
         summaries = self.bank.questions(
@@ -203,7 +207,7 @@ class Study:
                 continue
             rows.append(
                 QuestionRow(summary.id, summary.topic, summary.title, summary.difficulty, summary.kind,
-                            practised, starred, snippets.get(summary.id, ""), due, label(due))
+                            practised, starred, snippets.get(summary.id), due, label(due))
             )
         if query.sort == "difficulty":
             rows.sort(key=lambda row: (DIFFICULTIES.index(row.difficulty), row.title.lower()))
