@@ -56,3 +56,10 @@ def test_text_right_after_a_table_is_a_paragraph():
     html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\nAfterwards we conclude.")
     assert "<p>Afterwards we conclude.</p>" in html
     assert html.count("<tr>") == 2
+
+
+def test_pre_generated_code_styles_match_pygments():
+    from desktop.core.render import code_css, pygments_css
+
+    for dark in (False, True):
+        assert code_css(dark) == pygments_css(dark), "run desktop.core.render.write_code_styles()"

@@ -60,12 +60,28 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-@lru_cache(maxsize=2)
 def code_css(dark: bool) -> str:
-    style = DARK_CODE_STYLE if dark else LIGHT_CODE_STYLE
+    """Code block colours; pre-generated in code_styles.py so showing a page never imports Pygments."""
+    from . import code_styles
+
+    return code_styles.DARK if dark else code_styles.LIGHT
+
+
+def pygments_css(dark: bool) -> str:
     from pygments.formatters import HtmlFormatter
 
-    return HtmlFormatter(style=style).get_style_defs(".highlight")
+    return HtmlFormatter(style=DARK_CODE_STYLE if dark else LIGHT_CODE_STYLE).get_style_defs(".highlight")
+
+
+def write_code_styles() -> None:
+    """Regenerate code_styles.py after changing a code style."""
+    from pathlib import Path
+
+    target = Path(__file__).with_name("code_styles.py")
+    head = target.read_text(encoding="utf-8").split("\nLIGHT = ")[0]
+    target.write_text(
+        f"{head}\nLIGHT = {pygments_css(False)!r}\n\nDARK = {pygments_css(True)!r}\n", encoding="utf-8"
+    )
 
 
 def page_css(dark: bool) -> str:

@@ -31,7 +31,6 @@ from .browser import SafeBrowser
 from .exercise_view import ExerciseView, all_topics_html, topic_page_html
 from .question_list import QuestionListPanel
 from .question_view import QuestionView
-from .round_view import RoundPage
 
 ALL_TOPICS = "__all__"
 PAGE_HOME, PAGE_QUESTION, PAGE_EXERCISE = range(3)
@@ -93,12 +92,9 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([250, 350, 840])
         self.splitter.setChildrenCollapsible(False)
 
-        self.round_page = RoundPage(study)
-        self.round_page.leave.connect(self.show_study)
-        self.round_page.message.connect(self.show_message)
+        self._round_page = None  # built on first use: most sessions never open a round
         self.modes = QStackedWidget()
         self.modes.addWidget(self.splitter)
-        self.modes.addWidget(self.round_page)
         self._today_page = None  # Today and Statistics are built on first use: fsrs loads only then
         self._stats_page = None
 
@@ -325,8 +321,22 @@ class MainWindow(QMainWindow):
 
     # --- rounds -------------------------------------------------------------------------------
 
+    @property
+    def round_page(self):  # noqa: ANN201 - RoundPage, imported lazily
+        if self._round_page is None:
+            from .round_view import RoundPage
+
+            self._round_page = RoundPage(self.study)
+            self._round_page.leave.connect(self.show_study)
+            self._round_page.message.connect(self.show_message)
+            self.modes.addWidget(self._round_page)
+        return self._round_page
+
+    def _round_running(self) -> bool:
+        return self._round_page is not None and self._round_page.is_running()
+
     def show_round_setup(self) -> None:
-        if self.round_page.is_running():
+        if self._round_running():
             self.modes.setCurrentWidget(self.round_page)
             return
         self.question_view.save_all()
@@ -334,7 +344,7 @@ class MainWindow(QMainWindow):
         self.modes.setCurrentWidget(self.round_page)
 
     def show_round_history(self) -> None:
-        if self.round_page.is_running():
+        if self._round_running():
             self.modes.setCurrentWidget(self.round_page)
             return
         self.round_page.show_history()
@@ -349,7 +359,7 @@ class MainWindow(QMainWindow):
     # --- spaced review and statistics ---------------------------------------------------------
 
     def show_today(self) -> None:
-        if self.round_page.is_running():
+        if self._round_running():
             self.modes.setCurrentWidget(self.round_page)
             return
         self.question_view.save_all()
@@ -370,7 +380,7 @@ class MainWindow(QMainWindow):
         self.refresh_exercises()
 
     def show_statistics(self) -> None:
-        if self.round_page.is_running():
+        if self._round_running():
             self.modes.setCurrentWidget(self.round_page)
             return
         if self._stats_page is None:
@@ -443,7 +453,7 @@ class MainWindow(QMainWindow):
     def restore_backup(self) -> None:
         from .export_dialog import restore_flow
 
-        if self.round_page.is_running():
+        if self._round_running():
             QMessageBox.information(self, "Restore from backup", "Finish or end the running round first.")
             return
         if restore_flow(self, self.study, self._detach_user_data):
@@ -516,7 +526,8 @@ class MainWindow(QMainWindow):
         self.question_view.save_all()
         if self._today_page is not None:
             self._today_page.save_all()
-        self.round_page.runner.stop_for_quit()
+        if self._round_page is not None:
+            self._round_page.runner.stop_for_quit()
         with suppress(Exception):  # the window layout is not worth refusing to quit over
             self.save_state()
         QApplication.instance().removeEventFilter(self._keys)
