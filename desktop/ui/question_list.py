@@ -74,6 +74,17 @@ def row_html(row: QuestionRow) -> str:
     return f"<div><b>{star}{escape(row.title)}</b></div><div>{meta}</div>{snippet}"
 
 
+def draw_item_background(delegate: QStyledItemDelegate, painter, option, index) -> None:  # noqa: ANN001
+    """The style's row background (selection, hover, focus) without its text: delegates paint their own."""
+    style_option = QStyleOptionViewItem(option)
+    delegate.initStyleOption(style_option, index)
+    style_option.text = ""
+    widget = option.widget
+    style = widget.style() if widget else None
+    if style:
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, style_option, painter, widget)
+
+
 class QuestionDelegate(QStyledItemDelegate):
     """Draws a row as a small rich-text block: title, meta line, and the search snippet."""
 
@@ -106,13 +117,7 @@ class QuestionDelegate(QStyledItemDelegate):
 
     def paint(self, painter, option, index) -> None:  # noqa: ANN001 - Qt API
         row: QuestionRow = index.data(ROW_ROLE)
-        style_option = QStyleOptionViewItem(option)
-        self.initStyleOption(style_option, index)
-        style_option.text = ""
-        widget = option.widget
-        style = widget.style() if widget else None
-        if style:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, style_option, painter, widget)
+        draw_item_background(self, painter, option, index)
         document = self._document(option, row, option.rect.width())
         context = QAbstractTextDocumentLayout.PaintContext()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)

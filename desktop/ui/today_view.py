@@ -28,6 +28,7 @@ from ..core.render import escape
 from ..core.review import due_labeler, parse_utc
 from ..core.study import Study
 from .exercise_view import ExerciseView
+from .question_list import draw_item_background
 from .question_view import QuestionView
 from .theme import due_color
 
@@ -57,13 +58,7 @@ class QueueDelegate(QStyledItemDelegate):
         return QSize(width, title.height() + QFontMetrics(option.font).lineSpacing() + 2 * self.PAD + 2)
 
     def paint(self, painter, option, index) -> None:  # noqa: ANN001 - Qt API
-        style_option = QStyleOptionViewItem(option)
-        self.initStyleOption(style_option, index)
-        style_option.text = ""
-        widget = option.widget
-        style = widget.style() if widget else None
-        if style:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, style_option, painter, widget)
+        draw_item_background(self, painter, option, index)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         text_color = option.palette.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
