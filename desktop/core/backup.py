@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .export import ExportCancelled, ExportError, atomic_file, explain_os_error
-from .userstore import MIGRATIONS, SCHEMA_VERSION
+from .userstore import MIGRATIONS, SCHEMA_VERSION, free_name
 
 Progress = Callable[[int, int], "bool | None"]
 BACKUP_SUFFIX = ".onsite-backup"
@@ -200,7 +200,7 @@ def restore_backup(study, source: Path) -> RestoreResult:  # noqa: ANN001 - desk
     def swap() -> None:
         nonlocal fallback
         if data_path.exists():
-            fallback = _free_name(data_path, "before-restore")
+            fallback = free_name(data_path, "before-restore")
             os.replace(data_path, fallback)
             for side in ("-wal", "-shm"):
                 side_path = data_path.with_name(data_path.name + side)
@@ -225,11 +225,3 @@ def restore_backup(study, source: Path) -> RestoreResult:  # noqa: ANN001 - desk
     return RestoreResult(BackupInfo(source, info.schema_version, info.counts), fallback)
 
 
-def _free_name(path: Path, label: str) -> Path:
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    candidate = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
-    counter = 1
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}.{label}-{stamp}-{counter}{path.suffix}")
-        counter += 1
-    return candidate

@@ -188,16 +188,24 @@ def read_zip(source: Path, progress: Progress | None = None) -> tuple[dict[str, 
             except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as error:
                 problems.append(f"{name}: cannot be read from the zip ({error})")
                 continue
-            if len(data) > MAX_FILE_BYTES:
-                problems.append(f"{name}: is larger than {MAX_FILE_BYTES // 1024} KB")
-                continue
-            total += len(data)
-            if total > MAX_TOTAL_BYTES:
-                raise PackError(f"{source.name} unpacks to more than {MAX_TOTAL_BYTES / 1e6:.0f} MB. "
-                                "Nothing was imported.")
-            files[name] = data
+            total = _keep(files, problems, name, data, total, f"{source.name} unpacks to")
             _tick(progress, done, len(entries))
     return files, problems, ignored
+
+
+def _keep(files: dict[str, bytes], problems: list[str], name: str, data: bytes, total: int, source: str) -> int:
+    """Keep a file read from a pack unless it is too large; returns the running total of bytes.
+
+    The declared size of a zip entry or file cannot be trusted, so the bytes actually read decide.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        problems.append(f"{name}: is larger than {MAX_FILE_BYTES // 1024} KB")
+        return total
+    total += len(data)
+    if total > MAX_TOTAL_BYTES:
+        raise PackError(f"{source} more than {MAX_TOTAL_BYTES / 1e6:.0f} MB of files. Nothing was imported.")
+    files[name] = data
+    return total
 
 
 def read_folder(source: Path, progress: Progress | None = None) -> tuple[dict[str, bytes], list[str], list[str]]:
@@ -245,14 +253,7 @@ def read_folder(source: Path, progress: Progress | None = None) -> tuple[dict[st
         except OSError as error:
             problems.append(f"{name}: cannot be read ({error.strerror or error})")
             continue
-        if len(data) > MAX_FILE_BYTES:
-            problems.append(f"{name}: is larger than {MAX_FILE_BYTES // 1024} KB")
-            continue
-        total += len(data)
-        if total > MAX_TOTAL_BYTES:
-            raise PackError(f"{source.name} holds more than {MAX_TOTAL_BYTES / 1e6:.0f} MB of Markdown. "
-                            "Nothing was imported.")
-        files[name] = data
+        total = _keep(files, problems, name, data, total, f"{source.name} holds")
         _tick(progress, done, len(found))
     return files, problems, ignored
 

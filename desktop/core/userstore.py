@@ -174,13 +174,19 @@ class Grade:
     graded_at: str
 
 
-def _set_aside(path: Path, label: str) -> Path:
+def free_name(path: Path, label: str) -> Path:
+    """An unused sibling name like `onsite-user.corrupt-20261123-180000.sqlite`."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
     counter = 1
     while target.exists():
         target = path.with_name(f"{path.stem}.{label}-{stamp}-{counter}{path.suffix}")
         counter += 1
+    return target
+
+
+def _set_aside(path: Path, label: str) -> Path:
+    target = free_name(path, label)
     path.rename(target)
     for suffix in ("-wal", "-shm"):
         side = path.with_name(path.name + suffix)
