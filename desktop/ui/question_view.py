@@ -51,7 +51,15 @@ class RubricPanel(QWidget):
         super().__init__()
         self.points = QListWidget()
         self.points.setWordWrap(True)
+        self.points.setSpacing(3)  # wrapped key points need air between them to read as separate items
         self.points.setAccessibleName("Key points to check your answer against")
+        # Fusion draws item-view check boxes in near-background colours on dark palettes; an explicit
+        # outline in the text colour and a filled box when ticked read in both themes.
+        self.points.setStyleSheet(
+            "QListWidget::indicator { width: 13px; height: 13px; border: 1px solid palette(text);"
+            " border-radius: 2px; }"
+            "QListWidget::indicator:checked { background: palette(highlight); }"
+        )
         self.points.itemChanged.connect(self._update_summary)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
