@@ -101,10 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         from .startup_probe import exit_after_first_paint
 
         exit_after_first_paint(window)
+    window.ready.connect(window.offer_resume)  # after the first paint: the window shows behind the question
     window.show()
     for notice in notices:
         QMessageBox.warning(window, "Onsite", notice)
-    window.offer_resume()
     code = app.exec()
     study.close()
     return code

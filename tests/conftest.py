@@ -134,5 +134,6 @@ def window(qtbot, study):
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
+    qtbot.waitUntil(main.is_ready)  # the panes and keys that follow the first paint
     yield main
     main.question_view.save_all()

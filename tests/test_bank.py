@@ -77,6 +77,44 @@ def test_prepare_bank_rebuilds_only_when_content_changed(content_dir, tmp_path):
     assert not prepare_bank(content_dir, source, tmp_path / "shipped.sqlite").rebuilt
 
 
+def test_a_stamped_bank_is_trusted_without_hashing_content(content_dir, tmp_path, monkeypatch):
+    from desktop.core import bank_build, bank_stamp
+
+    source = tmp_path / "build" / "bank.sqlite"
+    assert prepare_bank(content_dir, source, tmp_path / "shipped.sqlite").rebuilt
+    assert bank_stamp.is_current(content_dir, source)
+
+    def no_hashing(_root):
+        raise AssertionError("content was hashed although nothing changed")
+
+    monkeypatch.setattr(bank_build, "content_hash", no_hashing)
+    assert not prepare_bank(content_dir, source, tmp_path / "shipped.sqlite").rebuilt
+
+
+def test_an_edit_or_a_swapped_bank_defeats_the_stamp(content_dir, tmp_path):
+    from desktop.core import bank_stamp
+
+    source = tmp_path / "build" / "bank.sqlite"
+    prepare_bank(content_dir, source, tmp_path / "shipped.sqlite")
+    question = content_dir / "questions" / "serving" / "kv-cache-memory.md"
+    question.write_text(question.read_text().replace("title: ", "title: Revised "))
+    assert not bank_stamp.is_current(content_dir, source)
+    status = prepare_bank(content_dir, source, tmp_path / "shipped.sqlite")
+    assert status.rebuilt
+    assert Bank(source).question("kv-cache-memory").title.startswith("Revised ")
+    assert bank_stamp.is_current(content_dir, source)
+
+    older = source.read_bytes()
+    source.write_bytes(older)  # same bytes, new modification time: verified by the full hash, not rebuilt
+    assert not bank_stamp.is_current(content_dir, source)
+    assert not prepare_bank(content_dir, source, tmp_path / "shipped.sqlite").rebuilt
+    assert bank_stamp.is_current(content_dir, source)
+
+    bank_stamp.stamp_path(source).write_text("{not json")
+    assert not bank_stamp.is_current(content_dir, source)
+    assert not prepare_bank(content_dir, source, tmp_path / "shipped.sqlite").rebuilt
+
+
 def test_broken_content_keeps_the_last_good_bank(content_dir, tmp_path):
     source = tmp_path / "build" / "bank.sqlite"
     prepare_bank(content_dir, source, tmp_path / "shipped.sqlite")

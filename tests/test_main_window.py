@@ -3,7 +3,7 @@
 from PySide6.QtCore import Qt
 
 from desktop.core.study import Study
-from desktop.ui.main_window import PAGE_EXERCISE, PAGE_QUESTION, MainWindow
+from desktop.ui.main_window import MainWindow
 
 
 def titles(window):
@@ -51,7 +51,7 @@ def test_ctrl_f_focuses_search(window, qtbot):
 
 def test_select_reveal_star_and_practise(window, qtbot):
     window.question_panel.select("zero-stages")
-    assert window.pages.currentIndex() == PAGE_QUESTION
+    assert window.showing_question()
     view = window.question_view
     assert view.title.text() == "ZeRO stages and when to use each"
     assert not view.is_revealed()
@@ -113,6 +113,8 @@ def test_status_filter_and_state_survive_restart(window, study, bank_path, data_
     assert "KV cache memory arithmetic" not in titles(second)
     assert second.size() == window.size()
     assert second.splitter.sizes() == sizes
+    qtbot.waitUntil(second.is_ready)
+    second.close()
     reopened.close()
 
 
@@ -137,7 +139,7 @@ def test_exercise_answer_shows_explanations_and_persists(window, qtbot):
     window.middle_tabs.setCurrentIndex(1)
     assert window.exercise_progress.text() == "0 / 2 completed"
     window.exercise_list.setCurrentRow(0)
-    assert window.pages.currentIndex() == PAGE_EXERCISE
+    assert window.showing_exercise()
     view = window.exercise_view
     assert "Because of reason" not in view.page.toPlainText()
     view.option_buttons[0].click()  # A, but B is best
@@ -155,3 +157,20 @@ def test_topic_page_shows_guide_and_progress(window):
     text = window.home.toPlainText()
     assert "Start from the budget" in text
     assert "0 of 3 questions practised" in text
+
+
+def test_question_and_exercise_panes_are_built_after_the_first_paint(study, qtbot):
+    eager = MainWindow(study)
+    qtbot.addWidget(eager)
+    assert eager._question_view is None and eager._exercise_view is None  # not in the first frame
+    eager.question_panel.select("zero-stages")  # asked for before the first paint: built on demand
+    assert eager.showing_question() and eager.question_view.question.id == "zero-stages"
+
+    window = MainWindow(study)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.ready, timeout=5000):
+        window.show()
+    assert window._question_view is not None and window._exercise_view is not None
+    assert window.is_ready()
+    eager.close()
+    window.close()

@@ -289,3 +289,12 @@ def test_refresh_study_bank_switches_the_open_study(pack_dir, study, bank_path):
 def test_remove_unknown_pack_is_a_clear_message(data_dir):
     with pytest.raises(PackError, match="No question pack named"):
         remove_pack(data_dir, "../../etc")
+
+
+def test_start_up_skips_the_pack_code_only_when_the_packs_folder_is_absent(bank_path, data_dir):
+    from desktop.core import packs
+    from desktop.core.study import BankStatus, with_question_packs
+
+    # study.with_question_packs checks for this folder by name, to avoid importing packs.py at start-up
+    assert packs.PACKS_DIR == "packs"
+    assert with_question_packs(BankStatus(bank_path), data_dir).path == bank_path

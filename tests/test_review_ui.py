@@ -40,6 +40,7 @@ def review_window(qtbot, bank_path: Path, data_dir: Path, clock: Clock):
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
+    qtbot.waitUntil(main.is_ready)
     yield main
     main.close()
     study.close()

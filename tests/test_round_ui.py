@@ -28,8 +28,10 @@ def round_window(qtbot, bank_path, data_dir, clock):
     window = MainWindow(study)
     qtbot.addWidget(window)
     window.show()
+    qtbot.waitUntil(window.is_ready)
     yield window
     window.round_page.runner.timer.stop()
+    window.close()
     study.close()
 
 

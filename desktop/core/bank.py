@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .content import OPTION_LETTERS
+from .vocabulary import OPTION_LETTERS
 
 SNIPPET_START, SNIPPET_END = "\x02", "\x03"
 DEFAULT_SEARCH_LIMIT = 200

@@ -21,12 +21,8 @@ from .render import plain_text, render_inline, render_markdown
 if TYPE_CHECKING:
     import sqlite_utils
 
-BANK_SCHEMA_VERSION = 1
-CONTENT_SUFFIXES = (".md", ".yaml")
-
-
-# The code that shapes the bank's rows and HTML: a change to it must rebuild the bank too.
-BUILD_CODE = ("bank_build.py", "content.py", "render.py", "markdown_safe.py")
+from . import bank_stamp
+from .bank_stamp import BANK_SCHEMA_VERSION, BUILD_CODE, CONTENT_SUFFIXES
 
 
 def content_hash(root: Path) -> str:
@@ -57,7 +53,12 @@ def stored_hash(bank_path: Path) -> str | None:
 
 
 def build_bank(content_root: Path, bank_path: Path) -> ContentSet:
-    """Validate content and write the bank atomically; raises ContentError on a bad file."""
+    """Validate content and write the bank atomically; raises ContentError on a bad file.
+
+    Also stamps the bank (bank_stamp.py) so the next source start-up knows it is current without
+    hashing content/ again, unless a file changed while the bank was being built.
+    """
+    files_before = bank_stamp.content_files(content_root)
     content = load_content(content_root)
     bank_path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=".bank-", suffix=".sqlite", dir=bank_path.parent)
@@ -68,6 +69,8 @@ def build_bank(content_root: Path, bank_path: Path) -> ContentSet:
         os.replace(temp_path, bank_path)
     finally:
         temp_path.unlink(missing_ok=True)
+    if bank_stamp.content_files(content_root) == files_before:
+        bank_stamp.write_stamp(content_root, bank_path)
     return content
 
 

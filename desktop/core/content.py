@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DIFFICULTIES = ("Easy", "Medium", "Hard")
-KINDS = ("Technical", "System Design")
-OPTION_LETTERS = ("A", "B", "C", "D")
+from .vocabulary import DIFFICULTIES, KINDS, OPTION_LETTERS
+
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 QUESTION_SECTIONS = (

@@ -1,4 +1,8 @@
-"""The study service: the one object the UI talks to. Joins the bank with the user's data."""
+"""The study service: the one object the UI talks to. Joins the bank with the user's data.
+
+Start-up imports only what the first window needs (the bank, the user's store, due dates);
+drafting, rounds, bank building and packs load on first use.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from . import bank_stamp
 from .bank import Bank, ExerciseDetail, QuestionDetail, SearchHit, TopicInfo
-from .bank_build import build_bank, content_hash, stored_hash
-from .content import DIFFICULTIES, ContentError
-from .drafting import DraftSession
 from .review import ReviewSettings, cache_status, due_dates, due_labeler, end_of_local_day, read_settings, utc_text
-from .round_keeper import RoundKeeper
 from .userstore import USER_DB_NAME, UserStore, utc_now
+from .vocabulary import DIFFICULTIES
+
+if TYPE_CHECKING:
+    from .drafting import DraftSession
+    from .round_keeper import RoundKeeper
 
 STATUSES = ("all", "new", "practised", "starred", "due")
 SORTS = ("bank", "difficulty", "title", "relevance", "due")
@@ -85,11 +92,16 @@ def prepare_bank(content_root: Path | None, source_bank: Path, shipped_bank: Pat
     """
     if content_root is None or not content_root.is_dir():
         return BankStatus(shipped_bank if shipped_bank.exists() else source_bank)
-    current = content_hash(content_root)
-    if stored_hash(source_bank) == current:
+    if bank_stamp.is_current(content_root, source_bank):
+        return BankStatus(source_bank)
+    from .bank_build import build_bank, content_hash, stored_hash
+    from .content import ContentError
+
+    if stored_hash(source_bank) == content_hash(content_root):
+        bank_stamp.write_stamp(content_root, source_bank)
         return BankStatus(source_bank)
     try:
-        build_bank(content_root, source_bank)
+        build_bank(content_root, source_bank)  # stamps the new bank
     except ContentError as error:
         fallback = source_bank if source_bank.exists() else shipped_bank
         return BankStatus(fallback, warning=f"The question bank could not be rebuilt: {error}")
@@ -101,6 +113,8 @@ def with_question_packs(status: BankStatus, data_dir: Path) -> BankStatus:
 
     A pack problem never stops the app: the plain bank is used and the problem is reported.
     """
+    if not (data_dir / "packs").is_dir():  # packs.PACKS_DIR: most users have none, so skip loading that code
+        return status
     import sqlite3
 
     from .packs import PackError, bank_with_packs
@@ -119,7 +133,8 @@ class Study:
     def __init__(self, bank: Bank, store: UserStore, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.bank = bank
         self.store = store
-        self.rounds = RoundKeeper(bank, store, clock=monotonic)
+        self._monotonic = monotonic
+        self._rounds: RoundKeeper | None = None  # built on first use
         self._topics: list[TopicInfo] | None = None
         self.tz: tzinfo | None = None  # the user's time zone for "today"; None = the system's
 
@@ -129,6 +144,14 @@ class Study:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> Study:
         return cls(Bank(bank_path), UserStore(data_dir / USER_DB_NAME, clock=clock), monotonic)
+
+    @property
+    def rounds(self) -> RoundKeeper:
+        if self._rounds is None:
+            from .round_keeper import RoundKeeper
+
+            self._rounds = RoundKeeper(self.bank, self.store, clock=self._monotonic)
+        return self._rounds
 
     def close(self) -> None:
         self.store.close()
@@ -143,13 +166,14 @@ class Study:
                 swap()
         finally:
             self.store = UserStore(path, clock=clock)
-            self.rounds = RoundKeeper(self.bank, self.store, clock=self.rounds.clock)
+            self._rounds = None  # rebuilt on next use, over the new store
 
     def reload_bank(self, bank_path: Path) -> None:
         """Switch to another compiled bank (after a question pack was added or removed)."""
         new_bank = Bank(bank_path)
         old_bank, self.bank = self.bank, new_bank
-        self.rounds.bank = new_bank
+        if self._rounds is not None:
+            self._rounds.bank = new_bank
         self._topics = None
         old_bank.close()
 
@@ -257,6 +281,8 @@ class Study:
         return grade_id
 
     def draft_session(self, question_id: str, kind: str = "draft") -> DraftSession:
+        from .drafting import DraftSession
+
         return DraftSession(self.store, question_id, kind)
 
     # --- spaced review and statistics (scheduling imports fsrs: loaded on first use only) ---------

@@ -6,9 +6,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..core.bank import ExerciseDetail, TopicInfo
-from ..core.content import OPTION_LETTERS
 from ..core.render import escape
 from ..core.study import TopicProgress
+from ..core.vocabulary import OPTION_LETTERS
 from .browser import SafeBrowser
 
 

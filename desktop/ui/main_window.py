@@ -1,42 +1,41 @@
-"""The main window: topics | questions and exercises | the selected item. Wiring only."""
+"""The main window: topics | questions and exercises | the selected item. Wiring only.
+
+Start-up paints the browsing columns first; the question and exercise panes (the editor, the
+rubric, their modules) are built on the event-loop turn after the first paint, or earlier if
+something asks for them. That keeps the first frame close to a bare window's.
+"""
 
 from __future__ import annotations
 
 from contextlib import suppress
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractSpinBox,
     QApplication,
-    QComboBox,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
     QSplitter,
     QStackedWidget,
     QTabWidget,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from ..core.study import Study
 from .browser import SafeBrowser
-from .exercise_view import ExerciseView, all_topics_html, topic_page_html
+from .exercise_view import all_topics_html, topic_page_html
 from .question_list import QuestionListPanel
-from .question_view import QuestionView
 
 ALL_TOPICS = "__all__"
-PAGE_HOME, PAGE_QUESTION, PAGE_EXERCISE = range(3)
 
 
 class MainWindow(QMainWindow):
+    ready = Signal()  # the panes deferred past the first paint are built
+
     def __init__(self, study: Study) -> None:
         super().__init__()
         self.study = study
@@ -73,16 +72,10 @@ class MainWindow(QMainWindow):
         self.middle_tabs.setAccessibleName("Questions and exercises")
 
         self.home = SafeBrowser("Topic overview")
-        self.question_view = QuestionView(study)
-        self.question_view.practised_changed.connect(self._refresh_row)
-        self.question_view.message.connect(self.show_message)
-        self.question_view.draft.saved.connect(self.clear_warning)
-        self.exercise_view = ExerciseView()
-        self.exercise_view.answered.connect(self._on_exercise_answered)
-        self.exercise_view.reset_requested.connect(self._on_exercise_reset)
+        self._question_view = None  # built after the first paint (see _finish_start) or on first use
+        self._exercise_view = None
         self.pages = QStackedWidget()
-        for page in (self.home, self.question_view, self.exercise_view):
-            self.pages.addWidget(page)
+        self.pages.addWidget(self.home)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.topic_list)
@@ -112,8 +105,65 @@ class MainWindow(QMainWindow):
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
             hints.colorSchemeChanged.connect(self._on_color_scheme_changed)
-        self._keys = _StudyKeys(self)
+        self._keys = None  # the study keys' application-wide filter: installed after the first paint
+        self._is_ready = False
+        _AfterFirstPaint(self, self._finish_start)
+
+    def _finish_start(self) -> None:
+        """Build what the first frame did not show, so the first click on a question is instant."""
+        if self._is_ready or self._closed:
+            return
+        from .study_keys import StudyKeys
+
+        self.question_view  # noqa: B018 - builds the pane
+        self.exercise_view  # noqa: B018
+        # An application-wide filter sees every event of every object, and PySide resolves each
+        # one's Python type (building type and enum tables on the way): after the first paint.
+        self._keys = StudyKeys(self)
         QApplication.instance().installEventFilter(self._keys)
+        self._is_ready = True
+        self.ready.emit()
+
+    @property
+    def question_view(self):  # noqa: ANN201 - QuestionView, imported lazily
+        if self._question_view is None:
+            from .question_view import QuestionView
+
+            view = QuestionView(self.study)
+            view.practised_changed.connect(self._refresh_row)
+            view.message.connect(self.show_message)
+            view.draft.saved.connect(self.clear_warning)
+            self.pages.addWidget(view)
+            self._question_view = view
+            self._restore_splitters(self._question_splitters())
+        return self._question_view
+
+    @property
+    def exercise_view(self):  # noqa: ANN201 - ExerciseView, imported lazily
+        if self._exercise_view is None:
+            from .exercise_view import ExerciseView
+
+            view = ExerciseView()
+            view.answered.connect(self._on_exercise_answered)
+            view.reset_requested.connect(self._on_exercise_reset)
+            self.pages.addWidget(view)
+            self._exercise_view = view
+        return self._exercise_view
+
+    def is_ready(self) -> bool:
+        """True once everything deferred past the first paint is built (see `ready`)."""
+        return self._is_ready
+
+    def showing_question(self) -> bool:
+        return self._question_view is not None and self.pages.currentWidget() is self._question_view
+
+    def showing_exercise(self) -> bool:
+        return self._exercise_view is not None and self.pages.currentWidget() is self._exercise_view
+
+    def save_drafts(self) -> None:
+        """Write every open editor now (before export, a round, quitting...)."""
+        if self._question_view is not None:
+            self._question_view.save_all()
 
     # --- building ---------------------------------------------------------------------------
 
@@ -144,7 +194,7 @@ class MainWindow(QMainWindow):
         find.triggered.connect(self.focus_search)
         go_menu.addAction(find)
         reveal = QAction("&Reveal model answer", self)
-        reveal.triggered.connect(self.question_view.reveal)
+        reveal.triggered.connect(lambda: self.question_view.reveal())
         go_menu.addAction(reveal)
         round_menu = self.menuBar().addMenu("&Round")
         new_round = QAction("&New mock round…", self)
@@ -189,18 +239,22 @@ class MainWindow(QMainWindow):
             self.move(geometry["x"], geometry["y"])
         if geometry.get("maximized"):
             self.setWindowState(Qt.WindowState.WindowMaximized)
-        for key, splitter in self._splitters().items():
+        self._restore_splitters({"main": self.splitter})
+
+    def _restore_splitters(self, splitters: dict[str, QSplitter]) -> None:
+        for key, splitter in splitters.items():
             state = self.study.store.setting(f"splitter.{key}")
             if state:
                 splitter.restoreState(QByteArray.fromBase64(state.encode()))
 
+    def _question_splitters(self) -> dict[str, QSplitter]:
+        view = self._question_view
+        if view is None:
+            return {}
+        return {"question.body": view.body, "question.vertical": view.vertical, "draft": view.draft.splitter}
+
     def _splitters(self) -> dict[str, QSplitter]:
-        return {
-            "main": self.splitter,
-            "question.body": self.question_view.body,
-            "question.vertical": self.question_view.vertical,
-            "draft": self.question_view.draft.splitter,
-        }
+        return {"main": self.splitter, **self._question_splitters()}
 
     def save_state(self) -> None:
         store = self.study.store
@@ -229,13 +283,12 @@ class MainWindow(QMainWindow):
 
     def _on_color_scheme_changed(self, *_args: object) -> None:
         """Re-render pages with the new theme's colours when the system switches light/dark."""
-        page = self.pages.currentIndex()
-        if page == PAGE_QUESTION and self.question_view.question is not None:
+        if self.showing_question() and self.question_view.question is not None:
             revealed = self.question_view.is_revealed()
             self.question_view.show_question(self.question_view.question.id)
             if revealed:
                 self.question_view.answer_stack.setCurrentIndex(1)
-        elif page == PAGE_EXERCISE and self.exercise_view.exercise is not None:
+        elif self.showing_exercise() and self.exercise_view.exercise is not None:
             self._show_exercise(self.exercise_view.exercise.id)
         else:
             self.show_home()
@@ -250,7 +303,7 @@ class MainWindow(QMainWindow):
             topics = self.study.topics()
             practised = sum(1 for stat in self.study.store.stats().values() if stat.practised)
             self.home.set_page(all_topics_html(topics, practised, sum(t.question_count for t in topics)))
-        self.pages.setCurrentIndex(PAGE_HOME)
+        self.pages.setCurrentWidget(self.home)
 
     def refresh_questions(self) -> None:
         self.question_panel.set_rows(self.study.questions(self.question_panel.current_filter()))
@@ -266,7 +319,7 @@ class MainWindow(QMainWindow):
 
     def show_question(self, question_id: str) -> None:
         self.question_view.show_question(question_id)
-        self.pages.setCurrentIndex(PAGE_QUESTION)
+        self.pages.setCurrentWidget(self.question_view)
 
     def refresh_exercises(self) -> None:
         topic_id = self.current_topic()
@@ -304,7 +357,7 @@ class MainWindow(QMainWindow):
         chosen = answers.get(exercise_id, (None, False))[0]
         row = self.exercise_list.currentRow()
         self.exercise_view.show_exercise(exercise, chosen, f"{row + 1} / {self.exercise_list.count()}")
-        self.pages.setCurrentIndex(PAGE_EXERCISE)
+        self.pages.setCurrentWidget(self.exercise_view)
 
     def _on_exercise_answered(self, exercise_id: str, letter: str) -> None:
         exercise = self.study.exercise(exercise_id)
@@ -339,7 +392,7 @@ class MainWindow(QMainWindow):
         if self._round_running():
             self.modes.setCurrentWidget(self.round_page)
             return
-        self.question_view.save_all()
+        self.save_drafts()
         self.round_page.show_setup()
         self.modes.setCurrentWidget(self.round_page)
 
@@ -353,7 +406,7 @@ class MainWindow(QMainWindow):
     def show_study(self) -> None:
         self.modes.setCurrentWidget(self.splitter)
         self.refresh_questions()
-        if self.question_view.question is not None and self.pages.currentIndex() == PAGE_QUESTION:
+        if self.showing_question() and self.question_view.question is not None:
             self.question_view.show_question(self.question_view.question.id)
 
     # --- spaced review and statistics ---------------------------------------------------------
@@ -362,7 +415,7 @@ class MainWindow(QMainWindow):
         if self._round_running():
             self.modes.setCurrentWidget(self.round_page)
             return
-        self.question_view.save_all()
+        self.save_drafts()
         if self._today_page is None:
             from .today_view import TodayPage
 
@@ -441,13 +494,13 @@ class MainWindow(QMainWindow):
     def export(self) -> None:
         from .export_dialog import export_flow
 
-        self.question_view.save_all()  # export what is on screen, not what was last autosaved
+        self.save_drafts()  # export what is on screen, not what was last autosaved
         export_flow(self, self.study, self.current_topic())
 
     def back_up(self) -> None:
         from .export_dialog import backup_flow
 
-        self.question_view.save_all()
+        self.save_drafts()
         backup_flow(self, self.study)
 
     def restore_backup(self) -> None:
@@ -461,9 +514,10 @@ class MainWindow(QMainWindow):
 
     def _detach_user_data(self) -> None:
         """Save every editor and let go of the data file, so a restore can replace it."""
-        self.question_view.save_all()
-        self.question_view.draft.load(None)
-        self.question_view.notes.load(None)
+        self.save_drafts()
+        if self._question_view is not None:
+            self._question_view.draft.load(None)
+            self._question_view.notes.load(None)
 
     def import_pack(self) -> None:
         from .export_dialog import import_pack_flow
@@ -482,7 +536,7 @@ class MainWindow(QMainWindow):
     def reload_views(self) -> None:
         """Show the study afresh after its bank (packs) or its data (restore) was swapped."""
         topic_id = self.current_topic()
-        question = self.question_view.question
+        question = self._question_view.question if self._question_view is not None else None
         self.topic_list.blockSignals(True)
         self.topic_list.clear()
         self._load_topics()
@@ -493,8 +547,8 @@ class MainWindow(QMainWindow):
         self._on_topic_changed()
         if question is not None and self.study.question(question.id) is not None:
             self.show_question(question.id)
-        else:
-            self.question_view.question = None
+        elif self._question_view is not None:
+            self._question_view.question = None
 
     def focus_search(self) -> None:
         self.middle_tabs.setCurrentIndex(0)
@@ -523,50 +577,28 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         self._closed = True
-        self.question_view.save_all()
+        self.save_drafts()
         if self._today_page is not None:
             self._today_page.save_all()
         if self._round_page is not None:
             self._round_page.runner.stop_for_quit()
         with suppress(Exception):  # the window layout is not worth refusing to quit over
             self.save_state()
-        QApplication.instance().removeEventFilter(self._keys)
+        if self._keys is not None:
+            QApplication.instance().removeEventFilter(self._keys)
         super().closeEvent(event)
 
 
-class _StudyKeys(QObject):
-    """Single-letter study keys (J/K, Space, S) that act only when no text field has focus."""
+class _AfterFirstPaint(QObject):
+    """Calls `callback` once, on the event-loop turn after the window's first paint."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QWidget, callback) -> None:  # noqa: ANN001
         super().__init__(window)
-        self.window = window
+        self._callback = callback
+        window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() != QEvent.Type.KeyPress or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            return False
-        # Judge by the widget receiving the key: typing into any text field is never a command.
-        focus = watched if isinstance(watched, QWidget) else QApplication.focusWidget()
-        if focus is None or focus.window() is not self.window:
-            return False
-        editable = isinstance(focus, (QLineEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox)) or (
-            isinstance(focus, QTextEdit) and not focus.isReadOnly()
-        )
-        key = event.key()
-        if editable or (key == Qt.Key.Key_Space and isinstance(focus, QAbstractButton)):
-            return False
-        window = self.window
-        if window._today_page is not None and window.modes.currentWidget() is window._today_page:
-            return window._today_page.handle_key(key)
-        if window.modes.currentWidget() is not window.splitter:
-            return False
-        if key == Qt.Key.Key_J:
-            window.question_panel.move(1)
-        elif key == Qt.Key.Key_K:
-            window.question_panel.move(-1)
-        elif key == Qt.Key.Key_Space and window.pages.currentIndex() == PAGE_QUESTION:
-            window.question_view.reveal()
-        elif key == Qt.Key.Key_S and window.pages.currentIndex() == PAGE_QUESTION:
-            window.question_view.toggle_star()
-        else:
-            return False
-        return True
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._callback)
+        return False

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.content import DIFFICULTIES, KINDS
 from ..core.render import escape
 from ..core.study import QuestionFilter, QuestionRow
+from ..core.vocabulary import DIFFICULTIES, KINDS
 from .theme import difficulty_color, due_color
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1

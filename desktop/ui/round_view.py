@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.content import DIFFICULTIES, KINDS, OPTION_LETTERS
 from ..core.render import escape, render_markdown
 from ..core.round_keeper import ActiveRound
 from ..core.rounds import PRESETS, RoundConfig, RoundEngine, RoundState, describe_topics
 from ..core.study import RATING_NAMES, Study
 from ..core.userstore import UserDataError
+from ..core.vocabulary import DIFFICULTIES, KINDS, OPTION_LETTERS
 from .browser import SafeBrowser
 from .draft_editor import DraftEditor
 from .exercise_view import exercise_html, exercise_result_text
