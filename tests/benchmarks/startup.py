@@ -5,8 +5,9 @@ Every process prints `ONSITE_FIRST_PAINT <epoch seconds>` after its first paint 
 ONSITE_EXIT_AFTER_PAINT=1, see desktop/startup_probe.py) and quits; the time from spawning it to
 that stamp is the start-up time. The app also prints `ONSITE_READY` once it has built the panes
 it defers past the first frame (the question and exercise panes); that time is reported beside
-it. Runs go through packaging/bench_start.py's `start_once` (a fresh data folder each run). "Cold" means a new process; the page cache stays warm unless --cold-cache
-evicts the files each variant reads (posix_fadvise). One warm-up run of each is not counted.
+it. Runs go through packaging/bench_start.py's `start_once` (a fresh data folder each run).
+"Cold" means a new process; the page cache stays warm unless --cold-cache evicts the files each
+variant reads (posix_fadvise). One warm-up run of each is not counted.
 """
 
 from __future__ import annotations
