@@ -174,3 +174,43 @@ def test_question_and_exercise_panes_are_built_after_the_first_paint(study, qtbo
     assert window.is_ready()
     eager.close()
     window.close()
+
+
+def test_question_rows_wrap_long_titles_and_show_snippets_only_when_searching(window, qtbot):
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from desktop.core.study import QuestionRow
+
+    delegate = window.question_panel.view.itemDelegate()
+    option = QStyleOptionViewItem()
+    option.font = window.question_panel.view.font()
+    option.rect.setWidth(260)
+
+    def height(row: QuestionRow) -> int:
+        window.question_panel.model.set_rows([row])
+        return delegate.sizeHint(option, window.question_panel.model.index(0)).height()
+
+    short = QuestionRow("a", "t", "Short", "Easy", "Technical", 0, False)
+    long = QuestionRow("b", "t", "A much longer question title that has to wrap onto further lines " * 2,
+                       "Hard", "System Design", 2, True)
+    assert height(long) >= height(short) + 2 * option.fontMetrics.lineSpacing()
+    assert [text for text, _ in delegate_meta(long)] == ["Hard", " · System Design", " · 2 practised", " · ", "new"]
+
+    window.question_panel.search.setText("gradient")
+    window.refresh_questions()
+    first = window.question_panel.model.rows[0]
+    assert first.snippet_html  # search rows carry a highlighted snippet, laid out as rich text
+    plain = QuestionRow(first.id, first.topic, first.title, first.difficulty, first.kind, 0, False)
+    assert height(first) > height(plain)
+
+    window.question_panel.model.set_rows([short])  # painted directly: the difficulty in its colour
+    image = window.question_panel.view.grab().toImage()
+    easy_green = {(image.pixelColor(x, y).red(), image.pixelColor(x, y).green(), image.pixelColor(x, y).blue())
+                  for x in range(0, 200) for y in range(0, 60)} & {(0x2E, 0x7D, 0x32)}
+    assert easy_green
+
+
+def delegate_meta(row):
+    from desktop.ui.question_list import meta_segments
+
+    return meta_segments(row)
