@@ -136,4 +136,4 @@ def window(qtbot, study):
     qtbot.waitExposed(main)
     qtbot.waitUntil(main.is_ready)  # the panes and keys that follow the first paint
     yield main
-    main.question_view.save_all()
+    main.close()  # saves drafts and drops pending work (a search typed a moment ago) before the study closes

@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
 
         self.question_view  # noqa: B018 - builds the pane
         self.exercise_view  # noqa: B018
+        self._fill_menus()
         # An application-wide filter sees every event of every object, and PySide resolves each
         # one's Python type (building type and enum tables on the way): after the first paint.
         self._keys = StudyKeys(self)
@@ -168,7 +169,12 @@ class MainWindow(QMainWindow):
     # --- building ---------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        """The menu titles; their actions are added after the first paint (_fill_menus)."""
+        self._menus = {title: self.menuBar().addMenu(title)
+                       for title in ("&File", "&Go", "&Round", "Re&view", "&Help")}
+
+    def _fill_menus(self) -> None:
+        file_menu = self._menus["&File"]
         for text, shortcut, slot in (
             ("&Export…", "Ctrl+E", self.export), (None, "", None),
             ("&Back up my data…", "", self.back_up), ("&Restore from backup…", "", self.restore_backup),
@@ -188,7 +194,7 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        go_menu = self.menuBar().addMenu("&Go")
+        go_menu = self._menus["&Go"]
         find = QAction("&Search", self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
@@ -196,7 +202,7 @@ class MainWindow(QMainWindow):
         reveal = QAction("&Reveal model answer", self)
         reveal.triggered.connect(lambda: self.question_view.reveal())
         go_menu.addAction(reveal)
-        round_menu = self.menuBar().addMenu("&Round")
+        round_menu = self._menus["&Round"]
         new_round = QAction("&New mock round…", self)
         new_round.setShortcut(QKeySequence("Ctrl+R"))
         new_round.triggered.connect(self.show_round_setup)
@@ -204,7 +210,7 @@ class MainWindow(QMainWindow):
         history = QAction("Round &history", self)
         history.triggered.connect(self.show_round_history)
         round_menu.addAction(history)
-        review_menu = self.menuBar().addMenu("Re&view")
+        review_menu = self._menus["Re&view"]
         for text, shortcut, slot in (("&Today", "Ctrl+T", self.show_today), ("&Statistics", "", self.show_statistics),
                                      ("S&ettings…", "", self.show_review_settings)):
             action = QAction(text, self)
@@ -212,7 +218,7 @@ class MainWindow(QMainWindow):
                 action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(slot)
             review_menu.addAction(action)
-        help_menu = self.menuBar().addMenu("&Help")
+        help_menu = self._menus["&Help"]
         about = QAction("&About Onsite", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -577,6 +583,7 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         self._closed = True
+        self.question_panel.cancel_pending_search()
         self.save_drafts()
         if self._today_page is not None:
             self._today_page.save_all()

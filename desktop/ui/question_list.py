@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -74,15 +73,26 @@ def row_html(row: QuestionRow) -> str:
     return f"<div><b>{star}{escape(row.title)}</b></div><div>{meta}</div>{snippet}"
 
 
-def draw_item_background(delegate: QStyledItemDelegate, painter, option, index) -> None:  # noqa: ANN001
-    """The style's row background (selection, hover, focus) without its text: delegates paint their own."""
-    style_option = QStyleOptionViewItem(option)
-    delegate.initStyleOption(style_option, index)
-    style_option.text = ""
-    widget = option.widget
-    style = widget.style() if widget else None
-    if style:
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, style_option, painter, widget)
+class RowDelegate(QStyledItemDelegate):
+    """Base for delegates that paint their own text over the style's row background.
+
+    The background (selection, hover, focus) comes from QStyledItemDelegate with the text
+    blanked, and selection is read from the view: going through QStyle's Python enums instead
+    would build all of them (~7 ms) during the first paint.
+    """
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802 - Qt API
+        super().initStyleOption(option, index)
+        option.text = ""
+
+    def paint_background(self, painter, option, index) -> None:  # noqa: ANN001
+        super().paint(painter, option, index)
+
+    @staticmethod
+    def is_selected(option: QStyleOptionViewItem, index: QModelIndex) -> bool:
+        view = option.widget
+        selection = view.selectionModel() if view is not None else None
+        return selection is not None and selection.isSelected(index)
 
 
 def meta_segments(row: QuestionRow) -> list[tuple[str, str | None]]:
@@ -95,7 +105,7 @@ def meta_segments(row: QuestionRow) -> list[tuple[str, str | None]]:
     return segments
 
 
-class QuestionDelegate(QStyledItemDelegate):
+class QuestionDelegate(RowDelegate):
     """Draws a row as the title (bold, wrapped), a meta line and, in search results, the snippet.
 
     Rows without a snippet are painted directly with the painter: measuring a title with font
@@ -154,8 +164,8 @@ class QuestionDelegate(QStyledItemDelegate):
 
     def paint(self, painter, option, index) -> None:  # noqa: ANN001 - Qt API
         row: QuestionRow = index.data(ROW_ROLE)
-        draw_item_background(self, painter, option, index)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        self.paint_background(painter, option, index)
+        selected = self.is_selected(option, index)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         text_color = option.palette.color(role)
         painter.save()
@@ -167,10 +177,12 @@ class QuestionDelegate(QStyledItemDelegate):
             context.palette.setColor(QPalette.ColorRole.Text, text_color)
             document.documentLayout().draw(painter, context)
         else:
-            self._paint_plain(painter, option, row, text_color)
+            self._paint_plain(painter, option, row, text_color, coloured=not selected)
         painter.restore()
 
-    def _paint_plain(self, painter, option, row: QuestionRow, text_color: QColor) -> None:  # noqa: ANN001
+    def _paint_plain(self, painter, option, row: QuestionRow, text_color: QColor,  # noqa: ANN001
+                     coloured: bool = True) -> None:
+        """Title and meta line; on a selected row everything takes the highlight's text colour."""
         width = max(option.rect.width() - 2 * self.PADDING, 50)
         title = self._title(row)
         title_height = self._title_height(option.font, title, width)
@@ -181,7 +193,7 @@ class QuestionDelegate(QStyledItemDelegate):
         metrics = QFontMetrics(option.font)
         x, baseline = 0, title_height + metrics.ascent()
         for text, color in meta_segments(row):
-            painter.setPen(QColor(color) if color else text_color)
+            painter.setPen(QColor(color) if color and coloured else text_color)
             painter.drawText(x, baseline, text)
             x += metrics.horizontalAdvance(text)
 
@@ -260,6 +272,10 @@ class QuestionListPanel(QWidget):
         combo.setAccessibleName(name)
         combo.setToolTip(name)
         return combo
+
+    def cancel_pending_search(self) -> None:
+        """Forget a search still waiting for the typing pause (the window is closing)."""
+        self._search_timer.stop()
 
     def current_filter(self) -> QuestionFilter:
         difficulty = self.difficulty.currentIndex()

@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QStyle,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
@@ -28,7 +26,7 @@ from ..core.render import escape
 from ..core.review import due_labeler, parse_utc
 from ..core.study import Study
 from .exercise_view import ExerciseView
-from .question_list import draw_item_background
+from .question_list import RowDelegate
 from .question_view import QuestionView
 from .theme import due_color
 
@@ -36,7 +34,7 @@ ITEM_ROLE = Qt.ItemDataRole.UserRole
 META_ROLE = Qt.ItemDataRole.UserRole + 1  # (state label, rest of the meta line)
 
 
-class QueueDelegate(QStyledItemDelegate):
+class QueueDelegate(RowDelegate):
     """A queue row: the title in bold (up to two lines), then the due state in colour and the topic."""
 
     PAD = 6
@@ -58,8 +56,8 @@ class QueueDelegate(QStyledItemDelegate):
         return QSize(width, title.height() + QFontMetrics(option.font).lineSpacing() + 2 * self.PAD + 2)
 
     def paint(self, painter, option, index) -> None:  # noqa: ANN001 - Qt API
-        draw_item_background(self, painter, option, index)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        self.paint_background(painter, option, index)
+        selected = self.is_selected(option, index)
         text_color = option.palette.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         )
