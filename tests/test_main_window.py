@@ -214,3 +214,28 @@ def delegate_meta(row):
     from desktop.ui.question_list import meta_segments
 
     return meta_segments(row)
+
+
+def test_a_dark_palette_re_renders_pages_and_rows_dark(window, qtbot):
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.core.render import page_css
+    from desktop.ui.theme import is_dark
+
+    app = QApplication.instance()
+    light = app.palette()
+    window.question_panel.select("zero-stages")
+    assert not is_dark() and window.question_view.prompt._css == page_css(False)
+    dark = QPalette(light)
+    for role, color in ((QPalette.ColorRole.Window, "#202124"), (QPalette.ColorRole.Base, "#181818"),
+                        (QPalette.ColorRole.Text, "#e8eaed"), (QPalette.ColorRole.WindowText, "#e8eaed")):
+        dark.setColor(role, QColor(color))
+    try:
+        app.setPalette(dark)
+        assert is_dark()
+        qtbot.waitUntil(lambda: window.question_view.prompt._css == page_css(True))
+        assert window.question_view.question.id == "zero-stages"  # the same question, re-rendered
+    finally:
+        app.setPalette(light)
+    qtbot.waitUntil(lambda: window.question_view.prompt._css == page_css(False))

@@ -25,3 +25,4 @@ def test_void_qt_calls_keep_none_alive(qtbot):
         painter.restore()
     painter.end()
     assert sys.getrefcount(None) - before > -100
+

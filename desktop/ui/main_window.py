@@ -102,9 +102,7 @@ class MainWindow(QMainWindow):
         self._load_topics()
         self._restore_state()
         self._closed = False
-        hints = QGuiApplication.styleHints()
-        if hasattr(hints, "colorSchemeChanged"):
-            hints.colorSchemeChanged.connect(self._on_color_scheme_changed)
+        self._theme_rerender_pending = False
         self._keys = None  # the study keys' application-wide filter: installed after the first paint
         self._is_ready = False
         _AfterFirstPaint(self, self._finish_start)
@@ -287,8 +285,18 @@ class MainWindow(QMainWindow):
         self.refresh_exercises()
         self.show_home()
 
-    def _on_color_scheme_changed(self, *_args: object) -> None:
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        # A light/dark switch arrives as a new application palette (theme.is_dark reads it):
+        # re-render pages once the palette has settled, not once per widget told of it.
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) \
+                and getattr(self, "_is_ready", False) and not self._theme_rerender_pending:
+            self._theme_rerender_pending = True
+            QTimer.singleShot(0, self._rerender_for_theme)
+        super().changeEvent(event)
+
+    def _rerender_for_theme(self) -> None:
         """Re-render pages with the new theme's colours when the system switches light/dark."""
+        self._theme_rerender_pending = False
         if self.showing_question() and self.question_view.question is not None:
             revealed = self.question_view.is_revealed()
             self.question_view.show_question(self.question_view.question.id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QWidget
 
@@ -10,13 +9,11 @@ from ..core.render import page_css
 
 
 def is_dark() -> bool:
-    hints = QGuiApplication.styleHints()
-    scheme = hints.colorScheme() if hasattr(hints, "colorScheme") else Qt.ColorScheme.Unknown
-    if scheme == Qt.ColorScheme.Dark:
-        return True
-    if scheme == Qt.ColorScheme.Light:
-        return False
-    # Unknown (older platforms): judge by the window colour of the palette.
+    """Whether the widgets are drawn dark, judged by the application palette's window colour.
+
+    The palette, not the system's colour scheme, is what the widgets around our pages actually
+    use: a style that ignores a dark system scheme keeps a light palette, and pages must match.
+    """
     return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
