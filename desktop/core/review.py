@@ -204,12 +204,15 @@ def due_label(due: str | None, now: datetime, tz: tzinfo | None = None) -> str:
 def due_labeler(now: datetime, tz: tzinfo | None = None, span: int = 90) -> Callable[[str | None], str]:
     """`due_label` for many rows: local midnights around today are worked out once, and each due
     moment is placed among them by string comparison (ISO UTC strings sort in time order)."""
-    today = local_date(now, tz)
-    midnights = [utc_text(local_midnight(today + timedelta(days=offset), tz)) for offset in range(-span, span + 1)]
+    midnights: list[str] = []  # worked out on the first dated row: a new user's list has none
 
     def label(due: str | None) -> str:
         if due is None:
             return "new"
+        if not midnights:
+            today = local_date(now, tz)
+            midnights.extend(utc_text(local_midnight(today + timedelta(days=offset), tz))
+                             for offset in range(-span, span + 1))
         if not midnights[0] <= due < midnights[-1]:
             return due_label(due, now, tz)
         return days_label(bisect_right(midnights, due) - 1 - span)
