@@ -60,6 +60,11 @@ def open_window(bank: Path, data_dir: Path):  # noqa: ANN201 - (QApplication, Ma
     window = MainWindow(study)
     window.show()
     paint_fully(window)
+    for _ in range(1000):  # measure the whole window: the panes it builds right after the first paint too
+        if window.is_ready():
+            break
+        app.processEvents()
+    assert window.is_ready(), "the main window never finished building"
     return app, window
 
 
