@@ -571,13 +571,14 @@ def export_pdf(
     items: list[ExportItem], target: Path, options: ExportOptions = ExportOptions(), label: str = "Export",
     progress: Progress | None = None,
 ) -> Path:
-    """A paginated A4 PDF (Qt's own PDF writer): contents with page numbers, one question per page."""
+    """A paginated A4 PDF (Qt's own PDF writer): contents with page numbers, one question per page,
+    and each page numbered at its foot. Progress counts the questions, then the pages painted."""
     from PySide6.QtCore import QMarginsF, QSizeF
-    from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+    from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
     if QGuiApplication.instance() is None:
         raise ExportError("PDF export needs the Onsite window to be running.")
-    total = len(items) + 2
+    estimate = len(items) + 1 + len(items) + 1  # questions, layout, then about one page each plus contents
     with atomic_file(target) as temp:
         writer = QPdfWriter(str(temp))
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
@@ -598,21 +599,62 @@ def export_pdf(
         pages: dict[str, int] = {}
         # The contents list needs page numbers, which need the layout: lay out until they settle.
         for _attempt in range(3):
-            document.setHtml(pdf_html(items, options, label, pages, progress if not pages else None))
+            ticks = (lambda done, _total: progress(done, estimate)) if progress and not pages else None
+            document.setHtml(pdf_html(items, options, label, pages, ticks))
             found = _anchor_pages(document, page.height())
             if found == pages:
                 break
             pages = found
-        _tick(progress, len(items), total)
-
-        # One C++ call paints every page. Painting page by page from Python would call QPainter's void
-        # methods thousands of times, and PySide6 6.12 on Python < 3.12 drops a reference to None on
-        # each such call: a long export would crash the app later ("deallocating None").
+        page_count = document.pageCount()
+        total = len(items) + 1 + page_count
         _tick(progress, len(items) + 1, total)
-        document.print_(writer)
+
+        painter = QPainter()
+        if not painter.begin(writer):
+            raise ExportError(f"{target} could not be written as a PDF.")
+        try:
+            for index in range(page_count):
+                if index:
+                    writer.newPage()
+                _paint_pdf_page(painter, writer, document, page, index, page_count)
+                _tick(progress, len(items) + 2 + index, total)  # cancel between pages
+        finally:
+            painter.end()
         del writer  # closes the file before it is renamed
-        _tick(progress, total, total)  # the last chance to cancel, before the rename
     return target
+
+
+def _paint_pdf_page(painter, writer, document, page, index: int, page_count: int) -> None:  # noqa: ANN001
+    """One page of the laid-out document, scaled to the writer's resolution, and its number below it.
+
+    Painted page by page (not with QTextDocument.print_) to number the pages and to let a long
+    export be cancelled between them. Colours come from the light page style sheet, whatever the
+    app's palette (tests/test_export.py checks a dark one).
+    """
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QFont
+
+    scale = writer.resolution() / LAYOUT_DPI
+    view = QRectF(0, index * page.height(), page.width(), page.height())
+    context = QAbstractTextDocumentLayout.PaintContext()
+    context.clip = view
+    painter.save()
+    painter.scale(scale, scale)
+    painter.translate(0, -view.top())
+    painter.setClipRect(view)
+    document.documentLayout().draw(painter, context)
+    painter.restore()
+
+    # The number sits in the bottom margin, 6 mm below the text area (painter units are device pixels).
+    area = writer.pageLayout().paintRectPixels(writer.resolution())
+    millimetre = writer.resolution() / 25.4
+    footer = QFont()
+    footer.setPointSizeF(8)
+    painter.setFont(footer)
+    painter.setPen(QColor("#5f6368"))
+    painter.drawText(QRectF(0, area.height() + 3 * millimetre, area.width(), 6 * millimetre),
+                     int(Qt.AlignmentFlag.AlignHCenter.value | Qt.AlignmentFlag.AlignTop.value),
+                     f"{index + 1} / {page_count}")
 
 
 # --- Anki ----------------------------------------------------------------------------------------
