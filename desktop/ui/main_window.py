@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         self.topic_list = QListWidget()
         self.topic_list.setAccessibleName("Topics")
         self.topic_list.setWordWrap(True)
+        self.topic_list.setSpacing(2)  # wrapped entries need air to read as separate items
         self.topic_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.topic_list.currentItemChanged.connect(self._on_topic_changed)
 
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.exercise_list = QListWidget()
         self.exercise_list.setAccessibleName("Exercises")
         self.exercise_list.setWordWrap(True)
+        self.exercise_list.setSpacing(2)
         self.exercise_list.currentItemChanged.connect(self._on_exercise_changed)
         self.exercise_progress = QLabel()
         exercise_panel = QWidget()

@@ -111,7 +111,13 @@ class RoundSetup(QWidget):
         timing.addWidget(self.per_item)
         timing.addWidget(self.whole_round)
         timing.addStretch(1)
+        # The topic list shows every topic without scrolling; the form keeps its fields at their natural
+        # size, so a wide window does not stretch a two-digit spin box across the screen.
+        rows = max(self.topics.count(), 1)
+        self.topics.setFixedHeight(min(rows, 16) * self.topics.sizeHintForRow(0) + 2 * self.topics.frameWidth() + 4)
+        self.topics.setMinimumWidth(max(self.topics.sizeHintForColumn(0) + 48, 360))
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("Preset", self.preset)
         form.addRow("Practise", self.item_type)
         form.addRow("Topics (none ticked: all)", self.topics)
@@ -136,12 +142,19 @@ class RoundSetup(QWidget):
         title = QLabel("<h2>New mock round</h2><p>Answer under a visible countdown, then review each answer "
                        "beside the model answer and grade it.</p>")
         title.setWordWrap(True)
+        column = QWidget()
+        column.setMaximumWidth(820)
+        content = QVBoxLayout(column)
+        content.setContentsMargins(0, 0, 0, 0)
+        content.addWidget(title)
+        content.addLayout(form)
+        content.addSpacing(8)
+        content.addWidget(self.summary)
+        content.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
-        layout.addWidget(title)
-        layout.addLayout(form, 1)
-        layout.addWidget(self.summary)
-        layout.addLayout(buttons)
+        layout.addWidget(column)
+        layout.addStretch(1)
 
         self.preset.currentTextChanged.connect(self._apply_preset)
         for widget in (self.item_type, self.count, self.minutes):
