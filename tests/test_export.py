@@ -30,6 +30,13 @@ def worked(study):
     return study
 
 
+def answered(study):
+    """ex-serving-one answered wrongly (C; B is best), ex-serving-two rightly (D)."""
+    for exercise_id, letter in (("ex-serving-one", "C"), ("ex-serving-two", "D")):
+        study.answer_exercise(study.exercise(exercise_id), letter)
+    return study
+
+
 def leftovers(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.iterdir() if ".partial" in path.name or ".old" in path.name)
 
@@ -38,7 +45,7 @@ def test_markdown_folder_has_front_matter_sections_and_index(worked, tmp_path):
     target = tmp_path / "vault" / "onsite"
     target.parent.mkdir()
     result = run_export(worked, Selection("all"), "markdown", target)
-    assert result.questions == 6
+    assert result.questions == 6 and result.exercises == 3
     text = (target / "serving" / "dynamic-batching.md").read_text(encoding="utf-8")
     front = yaml.safe_load(text.split("---\n")[1])
     assert front["topic"] == "Serving" and front["difficulty"] == "Easy" and front["kind"] == "Technical"
@@ -50,7 +57,7 @@ def test_markdown_folder_has_front_matter_sections_and_index(worked, tmp_path):
     assert "Batch **requests** by deadline." in text and "Remember *paged attention*." in text
     index = (target / "index.md").read_text(encoding="utf-8")
     assert "[Dynamic batching for GPU serving](serving/dynamic-batching.md)" in index
-    assert index.count("](") == 6
+    assert index.count("](") == 6 + 3  # the questions, then the exercises
     assert leftovers(target.parent) == []
 
 
@@ -100,7 +107,7 @@ def test_html_is_self_contained_and_neutralises_my_markup(worked, tmp_path):
     assert "<style>" in page and ".highlight .k" in page  # Pygments styles inline
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert 'class="highlight"' in page
-    assert page.count("<article") == 6 and 'href="#q-dynamic-batching"' in page
+    assert page.count("<article") == 6 + 3 and 'href="#q-dynamic-batching"' in page
     assert "Content-Security-Policy" in page
 
 
@@ -136,6 +143,7 @@ def test_pdf_has_a_page_per_question_and_a_contents_page(worked, tmp_path, qapp)
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 def test_pdf_text_has_contents_with_page_numbers(worked, tmp_path, qapp):
+    answered(worked)
     target = tmp_path / "export.pdf"
     run_export(worked, Selection("topic", topic_id="serving", label="Serving"), "pdf", target)
     text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True,
@@ -143,11 +151,13 @@ def test_pdf_text_has_contents_with_page_numbers(worked, tmp_path, qapp):
     pages = text.split("\f")
     assert "Contents" in pages[0]
     # Each question's contents line names the page where its heading really is.
-    for title in ("Dynamic batching for GPU", "KV cache memory arithmetic", "Autoscaling an inference"):
+    for title in ("Dynamic batching for GPU", "KV cache memory arithmetic", "Autoscaling an inference",
+                  "Exercise ex-serving-two"):
         line = next(line for line in pages[0].splitlines() if title in line)
         number = int(line.split()[-1])
         assert pages[number - 1].lstrip().startswith(title)
     assert "for request in queue:" in text
+    assert "Exercises: Serving" in pages[0] and "I chose D (right)." in text
     for number, page in enumerate(pages[:-1], start=1):  # the text after the last form feed is empty
         assert re.search(rf"\b{number}\s*/\s*{len(pages) - 1}$", page.rstrip())  # numbered at its foot
 
@@ -198,6 +208,7 @@ def test_anki_deck_imports_into_a_fresh_collection_and_reexport_updates(worked, 
     collection.parent.mkdir()
     log, notes, cards = import_deck(collection, deck)
     assert len(log.new) == 6 and cards == 6
+    assert all(fields["Title"] for _guid, fields, _tags in notes.values())
     guid, fields, tags = notes["dynamic-batching"]
     assert "How does dynamic batching raise GPU throughput?" in fields["Prompt"]
     assert "Continuous batching" in fields["Model answer"]
@@ -214,6 +225,34 @@ def test_anki_deck_imports_into_a_fresh_collection_and_reexport_updates(worked, 
     assert cards == 6 and len(notes) == 6 and not log.new
     assert notes["dynamic-batching"][0] == guid
     assert "A <strong>better</strong> answer." in notes["dynamic-batching"][1]["My draft"]
+
+
+def test_anki_deck_carries_exercises_as_their_own_note_type(worked, tmp_path):
+    answered(worked)
+    deck = tmp_path / "onsite.apkg"
+
+    def export_all(timestamp: float) -> None:  # Anki updates a note only from a newer export
+        items, _skipped = export.collect(worked, Selection("all"))
+        exercises, _missing = export.collect_exercises(worked, Selection("all"))
+        export.export_anki(items, deck, timestamp=timestamp, exercises=exercises)
+
+    export_all(1_700_000_000)
+    collection = tmp_path / "anki" / "collection.anki2"
+    collection.parent.mkdir()
+    log, notes, cards = import_deck(collection, deck)
+    assert len(log.new) == 6 + 3 and cards == 6 + 3
+    _guid, fields, tags = notes["ex-serving-one"]
+    assert fields["Best"] == "B" and "Candidate answer B about the pipeline." in fields["Scenario"]
+    assert "(best)" in fields["Why"] and fields["My answer"] == "I chose C (wrong; the best answer is B)."
+    assert {"onsite", "exercise", "topic::serving"} <= set(tags)
+    assert notes["ex-training-one"][1]["My answer"] == ""  # not tried: nothing claimed
+
+    worked.store.reset_exercise("ex-serving-one")
+    worked.answer_exercise(worked.exercise("ex-serving-one"), "B")
+    export_all(1_700_000_060)
+    log, notes, cards = import_deck(collection, deck)
+    assert cards == 6 + 3 and not log.new  # updated in place
+    assert notes["ex-serving-one"][1]["My answer"] == "I chose B (right)."
 
 
 def test_anki_without_draft_option(worked, tmp_path):
@@ -238,6 +277,56 @@ def test_round_selection_exports_its_items_with_round_answers(worked):
     assert [item.question.id for item in items] == ["zero-stages", "kv-cache-memory"]
     assert items[0].draft == "Round answer on ZeRO"
     assert skipped == []
+
+
+def test_exercises_export_with_my_answers_to_markdown_and_html(worked, tmp_path):
+    answered(worked)
+    folder = tmp_path / "md"
+    run_export(worked, Selection("topic", topic_id="serving", label="Topic: Serving"), "markdown", folder)
+    assert sorted(path.name for path in (folder / "exercises" / "serving").iterdir()) == [
+        "ex-serving-one.md", "ex-serving-two.md"]
+    text = (folder / "exercises" / "serving" / "ex-serving-one.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["best"] == "B" and front["my_choice"] == "C" and front["correct"] is False
+    assert "I chose C (wrong; the best answer is B)." in text
+    assert [line for line in text.splitlines() if line.startswith("## ")] == [
+        "## A", "## B (best)", "## C", "## D", "## Takeaway"]
+    assert "*Why:*" in text and "<p>" not in text  # Markdown sources, not rendered HTML
+    index = (folder / "index.md").read_text(encoding="utf-8")
+    assert "## Exercises: Serving" in index and "I chose D (right)." in index
+
+    page_path = tmp_path / "serving.html"
+    run_export(worked, Selection("topic", topic_id="serving", label="Topic: Serving"), "html", page_path)
+    page = page_path.read_text(encoding="utf-8")
+    assert 'href="#x-ex-serving-one"' in page and '<article id="x-ex-serving-one">' in page
+    assert "<h3>B — best answer</h3>" in page and "<h3>C — my choice</h3>" in page
+    assert "3 questions and 2 exercises" in page
+
+
+def test_exercises_can_be_left_out_and_stars_cover_questions_only(worked, tmp_path):
+    target = tmp_path / "out"
+    result = run_export(worked, Selection("all"), "markdown", target, ExportOptions(include_exercises=False))
+    assert result.exercises == 0 and not (target / "exercises").exists()
+    starred = run_export(worked, Selection("starred", label="Starred"), "html", tmp_path / "s.html")
+    assert starred.questions == 1 and starred.exercises == 0
+
+
+def test_an_exercise_round_exports_the_answers_given_in_it(worked, tmp_path):
+    from desktop.core.rounds import RoundConfig
+
+    config = RoundConfig(preset="Custom", item_type="exercise", count=2, seconds=60).to_dict()
+    round_id = worked.store.create_round(config, "finished",
+                                         [("exercise", "ex-serving-one", "answered"),
+                                          ("exercise", "ex-training-one", "answered")])
+    worked.store.save_round(round_id, "finished", 1, [(20.0, "answered", "B", None), (25.0, "answered", "C", None)],
+                            ended=True)
+    assert any(choice.round_id == round_id for choice in export.selections(worked))  # offered in the dialog
+    exercises, skipped = export.collect_exercises(worked, Selection("round", round_id=round_id, label="Round"))
+    assert [(item.exercise.id, item.chosen, item.correct) for item in exercises] == [
+        ("ex-serving-one", "B", True), ("ex-training-one", "C", False)]
+    assert skipped == []
+    result = run_export(worked, Selection("round", round_id=round_id, label="Round"), "markdown", tmp_path / "r")
+    assert result.questions == 0 and result.exercises == 2
 
 
 def test_empty_selection_is_a_clear_error(study, tmp_path):

@@ -50,6 +50,9 @@ def test_export_dialog_offers_selections_formats_and_options(window, qtbot):
     dialog.include_answer.setChecked(False)
     selection, fmt, options = dialog.chosen()
     assert selection.topic_id == "training" and fmt == "markdown" and not options.include_answer
+    assert options.include_exercises
+    dialog.include_exercises.setChecked(False)
+    assert not dialog.chosen()[2].include_exercises
     dialog.format.setCurrentIndex(4)
     assert "Anki" in dialog.format.currentText() and not dialog.include_notes.isEnabled()
 
@@ -64,6 +67,7 @@ def test_export_command_writes_the_file(window, tmp_path, monkeypatch, messages)
     page = (tmp_path / "mine.html").read_text(encoding="utf-8")  # the suffix is added
     assert "Typed just now, not yet autosaved" in page
     assert messages[-1][0] == "information" and "mine.html" in messages[-1][1]
+    assert "6 questions and 3 exercises" in messages[-1][1]
     assert window.study.store.setting(export_dialog.LAST_FOLDER_KEY) == str(tmp_path)
 
 

@@ -92,6 +92,9 @@ class ExerciseDetail:
     best: str
     explanations: tuple[str, ...]  # html, A..D
     takeaway: str
+    stem_md: str = ""  # the Markdown sources (exports)
+    options_md: tuple[str, ...] = ()
+    explanations_md: tuple[str, ...] = ()
 
     @property
     def best_index(self) -> int:
@@ -333,7 +336,8 @@ class Bank:
     def _exercises(self, where: str, params: tuple) -> list[ExerciseDetail]:
         rows = self._db.execute(
             f"""
-            SELECT e.id, e.topic, e.title, e.stem_html, e.options, e.best, e.explanations, e.takeaway
+            SELECT e.id, e.topic, e.title, e.stem_html, e.options, e.best, e.explanations, e.takeaway,
+                   e.stem_md, e.options_md, e.explanations_md
             FROM exercises e JOIN topics t ON t.id = e.topic {where}
             ORDER BY t.position, e.id
             """,
@@ -341,6 +345,8 @@ class Bank:
         ).fetchall()
         return [
             ExerciseDetail(id_, topic, title, stem, tuple(json.loads(options)), best,
-                           tuple(json.loads(explanations)), takeaway)
-            for id_, topic, title, stem, options, best, explanations, takeaway in rows
+                           tuple(json.loads(explanations)), takeaway, stem_md,
+                           tuple(json.loads(options_md)), tuple(json.loads(explanations_md)))
+            for id_, topic, title, stem, options, best, explanations, takeaway, stem_md, options_md,
+            explanations_md in rows
         ]

@@ -139,6 +139,7 @@ def create_question_tables(db: sqlite_utils.Database) -> None:
         {
             "id": str, "topic": str, "title": str, "stem_md": str, "stem_html": str, "options": str,
             "best": str, "explanations": str, "takeaway": str, "source": str,
+            "options_md": str, "explanations_md": str,  # the Markdown sources, for the Markdown export
         },
         pk="id",
         if_not_exists=True,
@@ -209,6 +210,8 @@ def insert_exercises(db: sqlite_utils.Database, exercises, source: str) -> None:
             "explanations": json.dumps([render_markdown(text) for text in exercise.explanations]),
             "takeaway": exercise.takeaway,
             "source": source,
+            "options_md": json.dumps(list(exercise.options)),
+            "explanations_md": json.dumps(list(exercise.explanations)),
         }
         for exercise in exercises
     )

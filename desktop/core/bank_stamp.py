@@ -12,7 +12,7 @@ import json
 import os
 from pathlib import Path
 
-BANK_SCHEMA_VERSION = 1
+BANK_SCHEMA_VERSION = 2  # 2: exercises keep their options' and explanations' Markdown
 CONTENT_SUFFIXES = (".md", ".yaml")
 # The code that shapes the bank's rows and HTML: a change to it must rebuild the bank too.
 BUILD_CODE = ("bank_build.py", "content.py", "render.py", "markdown_safe.py", "bank_stamp.py")

@@ -1,4 +1,5 @@
-"""Export study work (questions with my drafts, notes and grades) to Markdown, HTML, PDF and Anki.
+"""Export study work (questions with my drafts, notes and grades; exercises with my answers) to
+Markdown, HTML, PDF and Anki.
 
 Every export is written to a temporary name next to the target and renamed into place only when
 complete, so a full disk, an unwritable folder or a cancel never leaves half a file behind.
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from .bank import QuestionDetail
+from .bank import ExerciseDetail, QuestionDetail
 from .render import code_css, escape, page_css, render_markdown
 from .userstore import Grade
 
@@ -45,6 +46,9 @@ EXPORT_MARKER = ".onsite-export"
 # Fixed forever: Anki matches note types by id, so re-imports update the same note type.
 ANKI_MODEL_ID = 1_718_402_771
 ANKI_GUID_SALT = "onsite-question"
+ANKI_EXERCISE_MODEL_ID = 1_718_402_772
+ANKI_EXERCISE_GUID_SALT = "onsite-exercise"
+LETTERS = ("A", "B", "C", "D")
 
 
 class ExportError(RuntimeError):
@@ -70,6 +74,7 @@ class ExportOptions:
     include_answer: bool = True
     include_draft: bool = True
     include_notes: bool = True
+    include_exercises: bool = True  # the selection's multiple-choice exercises, with my answers
 
 
 @dataclass(frozen=True)
@@ -84,11 +89,25 @@ class ExportItem:
     practised: int = 0
 
 
+@dataclass(frozen=True)
+class ExerciseItem:
+    """One multiple-choice exercise as exported, with the answer I last chose (None: not tried)."""
+
+    exercise: ExerciseDetail
+    topic_title: str
+    chosen: str | None = None
+
+    @property
+    def correct(self) -> bool | None:
+        return None if self.chosen is None else self.chosen == self.exercise.best
+
+
 @dataclass
 class ExportResult:
     path: Path
     questions: int
     skipped: list[str] = field(default_factory=list)  # why some selected items are not in the export
+    exercises: int = 0
 
 
 # --- choosing what to export ------------------------------------------------------------------
@@ -101,8 +120,6 @@ def selections(study) -> list[Selection]:  # noqa: ANN001 - desktop.core.study.S
         if topic.question_count:
             choices.append(Selection("topic", topic_id=topic.id, label=f"Topic: {topic.title}"))
     for summary in study.rounds.history():
-        if summary.config.item_type != "question":
-            continue
         when = summary.started_at[:16].replace("T", " ")
         label = f"Round #{summary.round_id}: {summary.config.preset}, {when} UTC ({summary.items} items)"
         choices.append(Selection("round", round_id=summary.round_id, label=label))
@@ -119,8 +136,7 @@ def collect(study, selection: Selection) -> tuple[list[ExportItem], list[str]]: 
         ids = []
         for item_type, item_id, _seconds, _status, _choice, answer in store.round_items(selection.round_id):
             if item_type != "question":
-                skipped.append(f"exercise {item_id} (exports cover questions)")
-                continue
+                continue  # exercises: collect_exercises
             ids.append(item_id)
             if answer:
                 round_answers[item_id] = answer
@@ -151,25 +167,54 @@ def collect(study, selection: Selection) -> tuple[list[ExportItem], list[str]]: 
     return items, skipped
 
 
+def collect_exercises(study, selection: Selection) -> tuple[list[ExerciseItem], list[str]]:  # noqa: ANN001
+    """The exercises a selection covers with my last answer (a round's: the answer given in it)."""
+    titles = {topic.id: topic.title for topic in study.topics()}
+    answers = {exercise_id: letter for exercise_id, (letter, _correct) in study.store.exercise_answers().items()}
+    skipped: list[str] = []
+    if selection.kind == "round":
+        chosen_in_round = {item_id: choice for item_type, item_id, _seconds, _status, choice, _answer
+                           in study.store.round_items(selection.round_id) if item_type == "exercise"}
+        exercises = []
+        for exercise_id, choice in chosen_in_round.items():
+            exercise = study.bank.exercise(exercise_id)
+            if exercise is None:
+                skipped.append(f"exercise {exercise_id} (no longer in the bank)")
+                continue
+            exercises.append(ExerciseItem(exercise, titles.get(exercise.topic, exercise.topic), choice or None))
+        return exercises, skipped
+    if selection.kind == "starred":  # stars belong to questions
+        return [], skipped
+    exercises = study.bank.exercises(selection.topic_id if selection.kind == "topic" else None)
+    return [ExerciseItem(exercise, titles.get(exercise.topic, exercise.topic), answers.get(exercise.id))
+            for exercise in exercises], skipped
+
+
 def run_export(
     study, selection: Selection, fmt: str, target: Path,  # noqa: ANN001
     options: ExportOptions = ExportOptions(), progress: Progress | None = None,
 ) -> ExportResult:
     """Collect the selection and write it in one format. Raises ExportError or ExportCancelled."""
     items, skipped = collect(study, selection)
-    if not items:
-        raise ExportError(f"“{selection.label}” holds no questions, so there is nothing to export.")
+    exercises: list[ExerciseItem] = []
+    if options.include_exercises:
+        exercises, missing = collect_exercises(study, selection)
+        skipped += missing
+    if not items and not exercises:
+        what = "questions or exercises" if options.include_exercises else "questions"
+        raise ExportError(f"“{selection.label}” holds no {what}, so there is nothing to export.")
+    label = selection.label
     writers = {
-        "markdown": lambda: export_markdown(items, target, options, selection.label, progress),
-        "markdown-zip": lambda: export_markdown_zip(items, target, options, selection.label, progress),
-        "html": lambda: export_html(items, target, options, selection.label, progress),
-        "pdf": lambda: export_pdf(items, target, options, selection.label, progress),
-        "anki": lambda: export_anki(items, target, options, selection.label, progress),
+        "markdown": lambda: export_markdown(items, target, options, label, progress, exercises),
+        "markdown-zip": lambda: export_markdown_zip(items, target, options, label, progress, exercises),
+        "html": lambda: export_html(items, target, options, label, progress, exercises),
+        "pdf": lambda: export_pdf(items, target, options, label, progress, exercises),
+        "anki": lambda: export_anki(items, target, options, label, progress, exercises=exercises),
     }
     if fmt not in writers:
         raise ValueError(f"unknown export format {fmt!r}")
     writers[fmt]()
-    return ExportResult(target, len(items), skipped)
+    return ExportResult(target, len(items), skipped, len(exercises))
 
 
 # --- safe writing ------------------------------------------------------------------------------
@@ -356,14 +401,55 @@ def question_markdown(item: ExportItem, options: ExportOptions, exported: str) -
     return "\n".join(parts)
 
 
+def choice_line(item: ExerciseItem) -> str:
+    best = item.exercise.best
+    if item.chosen is None:
+        return f"Not tried yet. Best answer: {best}."
+    verdict = "right" if item.correct else f"wrong; the best answer is {best}"
+    return f"I chose {item.chosen} ({verdict})."
+
+
+def exercise_markdown(item: ExerciseItem, exported: str) -> str:
+    """One exercise as Markdown: the scenario, the four answers, which is best and why each is (not)."""
+    exercise = item.exercise
+    meta = {
+        "id": exercise.id, "title": exercise.title, "topic": item.topic_title, "topic_id": exercise.topic,
+        "type": "exercise", "best": exercise.best, "my_choice": item.chosen, "correct": item.correct,
+        "tags": ["onsite", "exercise"], "exported": exported,
+    }
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
+    parts = [f"---\n{front}---\n", f"# {exercise.title}\n", f"*{item.topic_title} · exercise*\n",
+             f"{exercise.stem_md.strip()}\n", f"**{choice_line(item)}**\n"]
+    for letter, option, why in zip(LETTERS, exercise.options_md, exercise.explanations_md, strict=False):
+        mark = " (best)" if letter == exercise.best else ""
+        parts.append(f"## {letter}{mark}\n\n{option.strip()}\n\n*Why:* {why.strip()}\n")
+    parts.append(f"## Takeaway\n\n{exercise.takeaway.strip()}\n")
+    return "\n".join(parts)
+
+
+def _exercises_by_topic(exercises: list[ExerciseItem]) -> list[tuple[str, list[ExerciseItem]]]:
+    groups: dict[str, list[ExerciseItem]] = {}
+    for item in exercises:
+        groups.setdefault(item.topic_title, []).append(item)
+    return list(groups.items())
+
+
+def _counts(items: list[ExportItem], exercises: list[ExerciseItem]) -> str:
+    counts = [plural(len(items), "question")]
+    if exercises:
+        counts.append(plural(len(exercises), "exercise"))
+    return " and ".join(counts)
+
+
 def markdown_files(
     items: list[ExportItem], options: ExportOptions, label: str, progress: Progress | None,
+    exercises: list[ExerciseItem] = (),
 ) -> Iterator[tuple[str, bytes]]:
     """(relative path, bytes) of every file in a Markdown export, index.md last."""
     exported = utc_stamp()
-    total = len(items) + 1
+    total = len(items) + len(exercises) + 1
     written = 0
-    index = [f"# Onsite export: {label}\n", f"{plural(len(items), 'question')}, exported {exported}.\n"]
+    index = [f"# Onsite export: {label}\n", f"{_counts(items, exercises)}, exported {exported}.\n"]
     for topic_title, group in _by_topic(items):
         index.append(f"\n## {topic_title}\n")
         for item in group:
@@ -378,31 +464,40 @@ def markdown_files(
             index.append(f"- [{question.title}]({relative}) — {' · '.join(details)}\n")
             written += 1
             _tick(progress, written, total)
+    for topic_title, group in _exercises_by_topic(exercises):
+        index.append(f"\n## Exercises: {topic_title}\n")
+        for item in group:
+            relative = f"exercises/{item.exercise.topic}/{item.exercise.id}.md"
+            yield relative, exercise_markdown(item, exported).encode("utf-8")
+            outcome = choice_line(item) if item.chosen else "not tried yet"  # the index does not give answers away
+            index.append(f"- [{item.exercise.title}]({relative}) — {outcome}\n")
+            written += 1
+            _tick(progress, written, total)
     yield "index.md", "".join(index).encode("utf-8")
     _tick(progress, total, total)
 
 
 def export_markdown(
     items: list[ExportItem], target: Path, options: ExportOptions = ExportOptions(), label: str = "Export",
-    progress: Progress | None = None,
+    progress: Progress | None = None, exercises: list[ExerciseItem] = (),
 ) -> Path:
-    """A folder with index.md and one Markdown file per question, in a folder per topic."""
+    """A folder with index.md and one Markdown file per question (and exercise), in a folder per topic."""
     with atomic_folder(target) as folder:
-        for relative, data in markdown_files(items, options, label, progress):
+        for relative, data in markdown_files(items, options, label, progress, exercises):
             path = folder / relative
-            path.parent.mkdir(exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             write_bytes(path, data)
     return target
 
 
 def export_markdown_zip(
     items: list[ExportItem], target: Path, options: ExportOptions = ExportOptions(), label: str = "Export",
-    progress: Progress | None = None,
+    progress: Progress | None = None, exercises: list[ExerciseItem] = (),
 ) -> Path:
     """The Markdown export as one .zip whose files sit in a folder named after the zip."""
     root = target.stem or "onsite-export"
     with atomic_file(target) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
-        for relative, data in markdown_files(items, options, label, progress):
+        for relative, data in markdown_files(items, options, label, progress, exercises):
             archive.writestr(f"{root}/{relative}", data)
     return target
 
@@ -419,6 +514,7 @@ nav.toc h3 { margin-bottom: 0.2rem; }
 .meta { color: #5f6368; font-size: 0.9rem; }
 .draft { border-left: 4px solid #1a5fb4; padding-left: 0.8rem; }
 .notes { border-left: 4px solid #a05a00; padding-left: 0.8rem; }
+.why { border-left: 4px solid #d0d4da; padding-left: 0.8rem; }
 pre { overflow-x: auto; border-radius: 4px; }
 @media print { article { page-break-before: always; border-top: none; } }
 """
@@ -470,8 +566,28 @@ def question_html(item: ExportItem, options: ExportOptions, heading: str = "h2")
     return "\n".join(parts)
 
 
-def html_document(items: list[ExportItem], options: ExportOptions, label: str, progress: Progress | None) -> str:
-    total = len(items)
+def exercise_section_html(item: ExerciseItem, heading: str = "h2") -> str:
+    """One exercise's section: the scenario, my answer, each option with why it is (not) the best."""
+    exercise = item.exercise
+    parts = [
+        f'<{heading} class="question-title"><a name="x-{escape(exercise.id)}"></a>{escape(exercise.title)}</{heading}>',
+        f'<p class="meta">{escape(item.topic_title)} · exercise</p>', exercise.stem_html,
+        f"<p><b>{escape(choice_line(item))}</b></p>",
+    ]
+    for letter, option, why in zip(LETTERS, exercise.options, exercise.explanations, strict=False):
+        marks = [mark for mark, applies in (("best answer", letter == exercise.best),
+                                            ("my choice", letter == item.chosen)) if applies]
+        parts += [f"<h3>{letter}{' — ' + ', '.join(marks) if marks else ''}</h3>", option,
+                  f'<p class="meta">Why:</p><div class="why">{why}</div>']
+    parts += ["<h3>Takeaway</h3>", f"<p>{escape(exercise.takeaway)}</p>"]
+    return "\n".join(parts)
+
+
+def html_document(
+    items: list[ExportItem], options: ExportOptions, label: str, progress: Progress | None,
+    exercises: list[ExerciseItem] = (),
+) -> str:
+    total = len(items) + len(exercises)
     toc = []
     for topic_title, group in _by_topic(items):
         entries = "".join(
@@ -480,10 +596,18 @@ def html_document(items: list[ExportItem], options: ExportOptions, label: str, p
             for item in group
         )
         toc.append(f"<h3>{escape(topic_title)}</h3><ol>{entries}</ol>")
+    for topic_title, group in _exercises_by_topic(exercises):
+        entries = "".join(f'<li><a href="#x-{escape(item.exercise.id)}">{escape(item.exercise.title)}</a></li>'
+                          for item in group)
+        toc.append(f"<h3>Exercises: {escape(topic_title)}</h3><ol>{entries}</ol>")
     articles = []
     for done, item in enumerate(items, start=1):
         section = re.sub(r"\n+(</code></pre>)", r"\1", question_html(item, options))  # no blank last code line
         articles.append(f'<article id="q-{escape(item.question.id)}">\n{section}\n</article>')
+        _tick(progress, done, total)
+    for done, item in enumerate(exercises, start=len(items) + 1):
+        section = re.sub(r"\n+(</code></pre>)", r"\1", exercise_section_html(item))
+        articles.append(f'<article id="x-{escape(item.exercise.id)}">\n{section}\n</article>')
         _tick(progress, done, total)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -493,7 +617,7 @@ def html_document(items: list[ExportItem], options: ExportOptions, label: str, p
         f"<title>Onsite: {escape(label)}</title>\n"
         f"<style>\n{page_css(dark=False)}\n{HTML_LAYOUT_CSS}</style>\n</head>\n<body>\n"
         f"<header><h1>Onsite: {escape(label)}</h1>\n"
-        f'<p class="meta">{plural(total, "question")} · exported {utc_stamp()}</p></header>\n'
+        f'<p class="meta">{_counts(items, exercises)} · exported {utc_stamp()}</p></header>\n'
         f'<nav class="toc"><h2>Contents</h2>{"".join(toc)}</nav>\n'
         + "\n".join(articles)
         + "\n</body>\n</html>\n"
@@ -502,10 +626,10 @@ def html_document(items: list[ExportItem], options: ExportOptions, label: str, p
 
 def export_html(
     items: list[ExportItem], target: Path, options: ExportOptions = ExportOptions(), label: str = "Export",
-    progress: Progress | None = None,
+    progress: Progress | None = None, exercises: list[ExerciseItem] = (),
 ) -> Path:
     """One self-contained HTML file: styles and highlighted code inline, no external resources."""
-    document = html_document(items, options, label, progress)
+    document = html_document(items, options, label, progress, exercises)
     with atomic_file(target) as temp:
         write_bytes(temp, document.encode("utf-8"))
     return target
@@ -527,9 +651,9 @@ LAYOUT_DPI = 96.0  # the document is laid out in these "pixels"; print_() scales
 
 def pdf_html(
     items: list[ExportItem], options: ExportOptions, label: str, pages: dict[str, int],
-    progress: Progress | None = None,
+    progress: Progress | None = None, exercises: list[ExerciseItem] = (),
 ) -> str:
-    """The PDF's document: a title and table of contents, then each question on a new page."""
+    """The PDF's document: a title and table of contents, then each question (and exercise) on a new page."""
     toc = []
     for topic_title, group in _by_topic(items):
         rows = "".join(
@@ -540,15 +664,27 @@ def pdf_html(
         )
         toc.append(f'<h2 class="topic">{escape(topic_title)}</h2>'
                    f'<table class="toc" width="100%" cellspacing="0" cellpadding="2" border="0">{rows}</table>')
+    for topic_title, group in _exercises_by_topic(exercises):
+        rows = "".join(
+            f'<tr><td width="90%">{escape(item.exercise.title)}</td>'
+            f'<td width="10%" align="right">{pages.get("x-" + item.exercise.id, "")}</td></tr>'
+            for item in group
+        )
+        toc.append(f'<h2 class="topic">Exercises: {escape(topic_title)}</h2>'
+                   f'<table class="toc" width="100%" cellspacing="0" cellpadding="2" border="0">{rows}</table>')
     sections = []
+    total = len(items) + len(exercises) + 2
     for done, item in enumerate(items, start=1):
         sections.append(question_html(item, options, heading="h1"))
-        _tick(progress, done, len(items) + 2)
+        _tick(progress, done, total)
+    for done, item in enumerate(exercises, start=len(items) + 1):
+        sections.append(exercise_section_html(item, heading="h1"))
+        _tick(progress, done, total)
     body = "".join(sections)
     body = re.sub(r"\n+(</code></pre>)", r"\1", body)  # Qt prints a trailing newline as an empty code line
     return (
         f"<html><body><h1>Onsite: {escape(label)}</h1>"
-        f'<p class="meta">{plural(len(items), "question")} · exported {utc_stamp()}</p>'
+        f'<p class="meta">{_counts(items, exercises)} · exported {utc_stamp()}</p>'
         f"<h2>Contents</h2>{''.join(toc)}{body}</body></html>"
     )
 
@@ -561,7 +697,7 @@ def _anchor_pages(document, page_height: float) -> dict[str, int]:  # noqa: ANN0
     while block.isValid():
         for fragment_iterator in block:
             for name in fragment_iterator.fragment().charFormat().anchorNames():
-                if name.startswith("q-"):
+                if name.startswith(("q-", "x-")):
                     pages[name] = int(layout.blockBoundingRect(block).top() // page_height) + 1
         block = block.next()
     return pages
@@ -569,7 +705,7 @@ def _anchor_pages(document, page_height: float) -> dict[str, int]:  # noqa: ANN0
 
 def export_pdf(
     items: list[ExportItem], target: Path, options: ExportOptions = ExportOptions(), label: str = "Export",
-    progress: Progress | None = None,
+    progress: Progress | None = None, exercises: list[ExerciseItem] = (),
 ) -> Path:
     """A paginated A4 PDF (Qt's own PDF writer): contents with page numbers, one question per page,
     and each page numbered at its foot. Progress counts the questions, then the pages painted."""
@@ -578,7 +714,8 @@ def export_pdf(
 
     if QGuiApplication.instance() is None:
         raise ExportError("PDF export needs the Onsite window to be running.")
-    estimate = len(items) + 1 + len(items) + 1  # questions, layout, then about one page each plus contents
+    sections = len(items) + len(exercises)
+    estimate = sections + 1 + sections + 1  # sections, layout, then about one page each plus contents
     with atomic_file(target) as temp:
         writer = QPdfWriter(str(temp))
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
@@ -600,14 +737,14 @@ def export_pdf(
         # The contents list needs page numbers, which need the layout: lay out until they settle.
         for _attempt in range(3):
             ticks = (lambda done, _total: progress(done, estimate)) if progress and not pages else None
-            document.setHtml(pdf_html(items, options, label, pages, ticks))
+            document.setHtml(pdf_html(items, options, label, pages, ticks, exercises))
             found = _anchor_pages(document, page.height())
             if found == pages:
                 break
             pages = found
         page_count = document.pageCount()
-        total = len(items) + 1 + page_count
-        _tick(progress, len(items) + 1, total)
+        total = sections + 1 + page_count
+        _tick(progress, sections + 1, total)
 
         painter = QPainter()
         if not painter.begin(writer):
@@ -617,7 +754,7 @@ def export_pdf(
                 if index:
                     writer.newPage()
                 _paint_pdf_page(painter, writer, document, page, index, page_count)
-                _tick(progress, len(items) + 2 + index, total)  # cancel between pages
+                _tick(progress, sections + 2 + index, total)  # cancel between pages
         finally:
             painter.end()
         del writer  # closes the file before it is renamed
@@ -667,6 +804,7 @@ ANKI_CSS = """
 .draft { border-left: 4px solid #1a5fb4; padding-left: 10px; }
 pre { background: #f4f5f7; padding: 8px; overflow-x: auto; white-space: pre-wrap; font-size: 14px; }
 code { font-family: monospace; }
+.option { margin: 6px 0; }
 .nightMode .card, .card.nightMode { color: #e6e6e6; background: #1e1e1e; }
 .nightMode pre { background: #2b2b2b; }
 """
@@ -694,11 +832,24 @@ def anki_fields(item: ExportItem, options: ExportOptions) -> list[str]:
             escape(question.topic_title), escape(question.difficulty)]
 
 
+def anki_exercise_fields(item: ExerciseItem) -> list[str]:
+    exercise = item.exercise
+    options = "".join(f'<div class="option"><b>{letter}</b> {option}</div>'
+                      for letter, option in zip(LETTERS, exercise.options, strict=False))
+    explanations = "".join(
+        f'<div class="option"><b>{letter}{" (best)" if letter == exercise.best else ""}</b> {why}</div>'
+        for letter, why in zip(LETTERS, exercise.explanations, strict=False))
+    mine = escape(choice_line(item)) if item.chosen else ""
+    return [exercise.id, escape(exercise.title), exercise.stem_html + options, exercise.best, explanations,
+            escape(exercise.takeaway), mine, escape(item.topic_title)]
+
+
 def export_anki(
     items: list[ExportItem], target: Path, options: ExportOptions = ExportOptions(), label: str = "Export",
-    progress: Progress | None = None, timestamp: float | None = None,
+    progress: Progress | None = None, timestamp: float | None = None, exercises: list[ExerciseItem] = (),
 ) -> Path:
     """An Anki deck: front = prompt, back = model answer (and my draft); re-imports update, not duplicate.
+    Exercises become cards of their own: the scenario and four answers, then the best one and why.
 
     Notes keep a guid derived from the question id, so Anki matches them across exports; it updates a
     note whose modification time (`timestamp`, default now) is newer than the one it holds.
@@ -708,23 +859,28 @@ def export_anki(
     except ImportError:
         raise ExportError("Anki export is not available in this installation (the genanki library is missing).") \
             from None
-    model = genanki.Model(
-        ANKI_MODEL_ID,
-        "Onsite question",
-        fields=[{"name": name} for name in ("Id", "Title", "Prompt", "Model answer", "My draft", "Topic",
-                                            "Difficulty")],
-        templates=[{
-            "name": "Prompt → answer",
-            "qfmt": '<div class="meta">{{Topic}} · {{Difficulty}}</div><h3>{{Title}}</h3>{{Prompt}}',
-            "afmt": '{{FrontSide}}<hr id="answer">{{Model answer}}'
-                    '{{#My draft}}<h4>My draft</h4><div class="draft">{{My draft}}</div>{{/My draft}}',
-        }],
-        css=ANKI_CSS + code_css(False),
-        sort_field_index=1,
+    def note_type(model_id: int, name: str, fields: tuple[str, ...], card: str, front: str, back: str):  # noqa: ANN202
+        return genanki.Model(model_id, name, fields=[{"name": field_name} for field_name in fields],
+                             templates=[{"name": card, "qfmt": front, "afmt": back}],
+                             css=ANKI_CSS + code_css(False), sort_field_index=1)
+
+    model = note_type(
+        ANKI_MODEL_ID, "Onsite question",
+        ("Id", "Title", "Prompt", "Model answer", "My draft", "Topic", "Difficulty"), "Prompt → answer",
+        '<div class="meta">{{Topic}} · {{Difficulty}}</div><h3>{{Title}}</h3>{{Prompt}}',
+        '{{FrontSide}}<hr id="answer">{{Model answer}}'
+        '{{#My draft}}<h4>My draft</h4><div class="draft">{{My draft}}</div>{{/My draft}}',
+    )
+    exercise_model = note_type(
+        ANKI_EXERCISE_MODEL_ID, "Onsite exercise",
+        ("Id", "Title", "Scenario", "Best", "Why", "Takeaway", "My answer", "Topic"), "Scenario → best answer",
+        '<div class="meta">{{Topic}} · exercise</div><h3>{{Title}}</h3>{{Scenario}}',
+        '{{FrontSide}}<hr id="answer"><h4>Best: {{Best}}</h4>{{Why}}<p><i>{{Takeaway}}</i></p>'
+        '{{#My answer}}<p class="meta">{{My answer}}</p>{{/My answer}}',
     )
     deck_name = f"Onsite::{label}"
     deck = genanki.Deck(stable_id(deck_name), deck_name)
-    total = len(items) + 1
+    total = len(items) + len(exercises) + 1
     for done, item in enumerate(items, start=1):
         question = item.question
         tags = ["onsite", f"topic::{anki_tag(question.topic)}", f"difficulty::{anki_tag(question.difficulty)}",
@@ -734,6 +890,13 @@ def export_anki(
         deck.add_note(genanki.Note(
             model=model, fields=anki_fields(item, options), tags=tags,
             guid=genanki.guid_for(ANKI_GUID_SALT, question.id),
+        ))
+        _tick(progress, done, total)
+    for done, item in enumerate(exercises, start=len(items) + 1):
+        tags = ["onsite", "exercise", f"topic::{anki_tag(item.exercise.topic)}"]
+        deck.add_note(genanki.Note(
+            model=exercise_model, fields=anki_exercise_fields(item), tags=tags,
+            guid=genanki.guid_for(ANKI_EXERCISE_GUID_SALT, item.exercise.id),
         ))
         _tick(progress, done, total)
     with atomic_file(target) as temp:

@@ -128,14 +128,15 @@ class ExportDialog(QDialog):
         self.include_answer = QCheckBox("Include the model answer, key points and pitfalls")
         self.include_draft = QCheckBox("Include my latest draft")
         self.include_notes = QCheckBox("Include my notes")
-        for box in (self.include_answer, self.include_draft, self.include_notes):
+        self.include_exercises = QCheckBox("Include the exercises, with my answers and why each option is (not) best")
+        for box in (self.include_answer, self.include_draft, self.include_notes, self.include_exercises):
             box.setChecked(True)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setProperty("class", "muted")
         self.format.currentIndexChanged.connect(self._update_hint)
         form = QFormLayout()
-        form.addRow("&Questions:", self.selection)
+        form.addRow("&What:", self.selection)
         form.addRow("&Format:", self.format)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = buttons.addButton("Export…", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -143,7 +144,8 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        for widget in (self.include_answer, self.include_draft, self.include_notes, self.hint):
+        for widget in (self.include_answer, self.include_draft, self.include_notes, self.include_exercises,
+                       self.hint):
             layout.addWidget(widget)
         layout.addWidget(buttons)
         self._update_hint()
@@ -151,12 +153,14 @@ class ExportDialog(QDialog):
 
     def _update_hint(self) -> None:
         hints = {
-            "markdown": "A folder with index.md and one file per question (front matter for Obsidian and similar).",
+            "markdown": "A folder with index.md and one file per question and exercise (front matter for Obsidian "
+                        "and similar).",
             "markdown-zip": "The Markdown folder, packed into one .zip file.",
             "html": "One self-contained page: styles and highlighted code inline, nothing loaded from elsewhere.",
-            "pdf": "A4 pages: contents with page numbers, then each question on its own page.",
-            "anki": "Cards with the prompt on the front and the model answer (and my draft) on the back. "
-                    "Importing a newer export updates the same cards instead of adding copies.",
+            "pdf": "Numbered A4 pages: contents with page numbers, then each question and exercise on its own page.",
+            "anki": "Cards with the prompt on the front and the model answer (and my draft) on the back; exercises "
+                    "show the four answers, then the best one and why. Importing a newer export updates the same "
+                    "cards instead of adding copies.",
         }
         self.hint.setText(hints[self.format.currentData()])
         self.include_notes.setEnabled(self.format.currentData() != "anki")
@@ -165,7 +169,7 @@ class ExportDialog(QDialog):
         from ..core.export import ExportOptions
 
         options = ExportOptions(self.include_answer.isChecked(), self.include_draft.isChecked(),
-                                self.include_notes.isChecked())
+                                self.include_notes.isChecked(), self.include_exercises.isChecked())
         return self.choices[self.selection.currentIndex()], self.format.currentData(), options
 
 
@@ -203,7 +207,10 @@ def export_flow(parent: QWidget, study: Study, topic_id: str | None = None) -> P
         return None
     finally:
         progress_dialog.close()
-    text = f"Exported {result.questions} question{'s' if result.questions != 1 else ''} to\n{result.path}"
+    counts = [f"{result.questions} question{'s' if result.questions != 1 else ''}"]
+    if result.exercises:
+        counts.append(f"{result.exercises} exercise{'s' if result.exercises != 1 else ''}")
+    text = f"Exported {' and '.join(counts)} to\n{result.path}"
     if result.skipped:
         text += "\n\nNot included: " + "; ".join(result.skipped[:5])
     QMessageBox.information(parent, "Export finished", text)
