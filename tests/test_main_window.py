@@ -152,6 +152,29 @@ def test_exercise_answer_shows_explanations_and_persists(window, qtbot):
     assert view.option_buttons[1].isEnabled()
 
 
+def test_exercise_keys_move_through_exercises_and_answer(window, qtbot):
+    select_topic(window, "Serving")
+    window.middle_tabs.setCurrentIndex(1)
+    window.exercise_list.setCurrentRow(0)
+    window.exercise_list.setFocus()
+    assert window.showing_exercise() and window.exercise_view.exercise.id == "ex-serving-one"
+    qtbot.keyClick(window.exercise_list, Qt.Key.Key_J)  # J/K follow the list in front: the exercises
+    assert window.exercise_view.exercise.id == "ex-serving-two"
+    qtbot.keyClick(window.exercise_list, Qt.Key.Key_D)  # D is best for ex-serving-two
+    assert window.study.store.exercise_answers()["ex-serving-two"] == ("D", True)
+    qtbot.keyClick(window.exercise_list, Qt.Key.Key_A)  # answered: another letter changes nothing
+    assert window.study.store.exercise_answers()["ex-serving-two"] == ("D", True)
+    assert window.exercise_view.exercise.id == "ex-serving-two"
+    qtbot.keyClick(window.exercise_list, Qt.Key.Key_K)
+    assert window.exercise_view.exercise.id == "ex-serving-one"
+    qtbot.keyClick(window.exercise_list, Qt.Key.Key_2)  # 1-4 work as A-D
+    assert window.study.store.exercise_answers()["ex-serving-one"] == ("B", True)
+    window.middle_tabs.setCurrentIndex(0)
+    before = window.question_panel.current_id()
+    qtbot.keyClick(window.question_panel.view, Qt.Key.Key_J)
+    assert window.question_panel.current_id() != before and window.showing_question()
+
+
 def test_topic_page_shows_guide_and_progress(window):
     select_topic(window, "Training")
     text = window.home.toPlainText()

@@ -566,6 +566,16 @@ class MainWindow(QMainWindow):
         elif self._question_view is not None:
             self._question_view.question = None
 
+    def move_in_list(self, step: int) -> None:
+        """J/K: the next or previous entry of the list in front, questions or exercises."""
+        if self.middle_tabs.currentIndex() == 0:
+            self.question_panel.move(step)
+            return
+        count = self.exercise_list.count()
+        if count:
+            current = self.exercise_list.currentRow()
+            self.exercise_list.setCurrentRow(0 if current < 0 else min(max(current + step, 0), count - 1))
+
     def focus_search(self) -> None:
         self.middle_tabs.setCurrentIndex(0)
         self.question_panel.search.setFocus()

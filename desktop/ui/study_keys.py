@@ -20,8 +20,13 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 
+OPTION_KEYS = {Qt.Key.Key_A: 0, Qt.Key.Key_B: 1, Qt.Key.Key_C: 2, Qt.Key.Key_D: 3,
+               Qt.Key.Key_1: 0, Qt.Key.Key_2: 1, Qt.Key.Key_3: 2, Qt.Key.Key_4: 3}
+
+
 class StudyKeys(QObject):
-    """Single-letter study keys (J/K, Space, S) that act only when no text field has focus."""
+    """Single-letter study keys that act only when no text field has focus: J/K move through the
+    list in front (questions or exercises), Space reveals, S stars, A–D (or 1–4) answer an exercise."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -45,10 +50,12 @@ class StudyKeys(QObject):
             return window._today_page.handle_key(key)
         if window.modes.currentWidget() is not window.splitter:
             return False
-        if key == Qt.Key.Key_J:
-            window.question_panel.move(1)
-        elif key == Qt.Key.Key_K:
-            window.question_panel.move(-1)
+        if key in (Qt.Key.Key_J, Qt.Key.Key_K):
+            window.move_in_list(1 if key == Qt.Key.Key_J else -1)
+        elif key in OPTION_KEYS and window.showing_exercise():
+            button = window.exercise_view.option_buttons[OPTION_KEYS[key]]
+            if button.isEnabled():  # once answered, "Try again" comes first; the key is still ours, so
+                button.click()      # the list's type-ahead does not jump to a title starting with it
         elif key == Qt.Key.Key_Space and window.showing_question():
             window.question_view.reveal()
         elif key == Qt.Key.Key_S and window.showing_question():
