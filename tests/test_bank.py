@@ -153,3 +153,14 @@ def test_large_bank_ranks_heads_then_lists_answer_only_matches(bank_path):
     assert set(hits) == {hit.id for hit in Bank(bank_path).search("batch")}
     assert [hit.id for hit in bank.search("paged attention")] == ["dynamic-batching"]  # answer-only match
     assert len(bank.search("a")) == 6  # one letter: every question, unranked, still found
+
+
+def test_exercise_search_needs_every_word_in_title_scenario_or_options(bank_path):
+    bank = Bank(bank_path)
+    assert len(bank.exercises()) == 3
+    assert [e.id for e in bank.exercises(search="ex-serving")] == ["ex-serving-one", "ex-serving-two"]
+    assert [e.id for e in bank.exercises("serving", "TWO")] == ["ex-serving-two"]  # case-insensitive
+    assert len(bank.exercises(search="candidate pipeline")) == 3  # words from the options, in any order
+    assert bank.exercises(search="candidate nowhere") == []
+    assert bank.exercises(search="reason") == []  # explanations are not searched: they name the answer
+    assert len(bank.exercises(search="_%")) == 0  # LIKE wildcards typed by the user match literally

@@ -175,6 +175,16 @@ def test_exercise_keys_move_through_exercises_and_answer(window, qtbot):
     assert window.question_panel.current_id() != before and window.showing_question()
 
 
+def test_search_narrows_the_exercise_list_too(window, qtbot):
+    window.question_panel.search.setText("ex-serving-two")
+    qtbot.waitUntil(lambda: window.exercise_list.count() == 1)
+    assert "1 exercise match" in window.exercise_progress.text()
+    assert window.middle_tabs.tabText(1) == "E&xercises 0/1"
+    window.question_panel.search.clear()
+    qtbot.waitUntil(lambda: window.exercise_list.count() == 3)
+    assert window.exercise_progress.text() == "0 / 3 completed"
+
+
 def test_topic_page_shows_guide_and_progress(window):
     select_topic(window, "Training")
     text = window.home.toPlainText()

@@ -326,8 +326,19 @@ class Bank:
             values[index] = tuple(json.loads(values[index]))
         return QuestionDetail(*values)
 
-    def exercises(self, topic_id: str | None = None) -> list[ExerciseDetail]:
-        return self._exercises("WHERE e.topic = ?", (topic_id,)) if topic_id else self._exercises("", ())
+    def exercises(self, topic_id: str | None = None, search: str = "") -> list[ExerciseDetail]:
+        """A topic's exercises (None: all), narrowed to those whose title, scenario or options contain
+        every typed word. A plain scan: exercises are few, and a substring also finds word middles."""
+        clauses, params = [], []
+        if topic_id:
+            clauses.append("e.topic = ?")
+            params.append(topic_id)
+        for word in re.findall(r"\w+", search.lower()):
+            pattern = "%" + word.replace("\\", "\\\\").replace("_", "\\_") + "%"
+            clauses.append("(lower(e.title) LIKE ? ESCAPE '\\' OR lower(e.stem_md) LIKE ? ESCAPE '\\'"
+                           " OR lower(e.options_md) LIKE ? ESCAPE '\\')")
+            params += [pattern] * 3
+        return self._exercises(f"WHERE {' AND '.join(clauses)}" if clauses else "", tuple(params))
 
     def exercise(self, exercise_id: str) -> ExerciseDetail | None:
         found = self._exercises("WHERE e.id = ?", (exercise_id,))

@@ -210,8 +210,8 @@ def insert_exercises(db: sqlite_utils.Database, exercises, source: str) -> None:
             "explanations": json.dumps([render_markdown(text) for text in exercise.explanations]),
             "takeaway": exercise.takeaway,
             "source": source,
-            "options_md": json.dumps(list(exercise.options)),
-            "explanations_md": json.dumps(list(exercise.explanations)),
+            "options_md": json.dumps(list(exercise.options), ensure_ascii=False),  # searched as text
+            "explanations_md": json.dumps(list(exercise.explanations), ensure_ascii=False),
         }
         for exercise in exercises
     )

@@ -246,8 +246,8 @@ class Study:
     def question(self, question_id: str) -> QuestionDetail | None:
         return self.bank.question(question_id)
 
-    def exercises(self, topic_id: str | None) -> list[ExerciseDetail]:
-        return self.bank.exercises(topic_id)
+    def exercises(self, topic_id: str | None, search: str = "") -> list[ExerciseDetail]:
+        return self.bank.exercises(topic_id, search)
 
     def exercise(self, exercise_id: str) -> ExerciseDetail | None:
         return self.bank.exercise(exercise_id)

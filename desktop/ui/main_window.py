@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
 
         self.question_panel = QuestionListPanel()
         self.question_panel.filter_changed.connect(self.refresh_questions)
+        self.question_panel.filter_changed.connect(self.refresh_exercises)  # the search narrows both lists
         self.question_panel.question_selected.connect(self.show_question)
         self.exercise_list = QListWidget()
         self.exercise_list.setAccessibleName("Exercises")
@@ -340,7 +341,8 @@ class MainWindow(QMainWindow):
     def refresh_exercises(self) -> None:
         topic_id = self.current_topic()
         answers = self.study.store.exercise_answers()
-        exercises = self.study.exercises(topic_id)
+        search = self.question_panel.search.text().strip()
+        exercises = self.study.exercises(topic_id, search)
         current = self.exercise_list.currentItem()
         current_id = current.data(Qt.ItemDataRole.UserRole) if current else None
         self.exercise_list.blockSignals(True)
@@ -356,7 +358,11 @@ class MainWindow(QMainWindow):
                 self.exercise_list.setCurrentItem(item)
         self.exercise_list.blockSignals(False)
         done = sum(1 for exercise in exercises if exercise.id in answers)
-        self.exercise_progress.setText(f"{done} / {len(exercises)} completed")
+        if search:
+            found = f"{len(exercises)} exercise{'s' if len(exercises) != 1 else ''} match “{search}”"
+            self.exercise_progress.setText(f"{found} · {done} completed")
+        else:
+            self.exercise_progress.setText(f"{done} / {len(exercises)} completed")
         self.middle_tabs.setTabText(1, f"E&xercises {done}/{len(exercises)}")
 
     def _on_exercise_changed(self, item: QListWidgetItem | None, _previous: object = None) -> None:
