@@ -58,6 +58,14 @@ def test_preview_renders_highlighted_code(window, qtbot):
     assert "highlight" in draft.preview.toHtml() or "import" in draft.preview.toHtml()
 
 
+def test_a_saved_draft_is_previewed_when_its_question_opens(window, study, qtbot):
+    study.store.save_draft("kv-cache-memory", "Per token: **2 × layers × hidden × bytes**.", 10.0, True, 7)
+    window.show_home()  # the question pane is hidden when the question is chosen
+    window.question_panel.select("kv-cache-memory")
+    assert window.showing_question()
+    assert "Per token: 2 × layers" in window.question_view.draft.preview.toPlainText()
+
+
 def test_preview_modes(window):
     draft = open_question(window)
     draft.set_mode(1)

@@ -229,7 +229,10 @@ class DraftEditor(QWidget):
             self.refresh_preview()
 
     def refresh_preview(self) -> None:
-        if not self.preview.isVisible() and self.session is not None:
+        # Skip only when the user chose "Editor" only. isVisible() would also be false while the
+        # question pane itself is hidden (a question chosen from the overview page), and the saved
+        # draft's preview would then stay empty until the next keystroke.
+        if self.preview.isHidden() and self.session is not None:
             return
         text = self.text()
         self._generation += 1
