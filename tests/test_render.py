@@ -63,3 +63,11 @@ def test_pre_generated_code_styles_match_pygments():
 
     for dark in (False, True):
         assert code_css(dark) == pygments_css(dark), "run desktop.core.render.write_code_styles()"
+
+
+def test_code_blocks_lose_the_trailing_newline_qt_would_draw_as_an_empty_line():
+    from desktop.core.render import for_qt, render_markdown
+
+    rendered = render_markdown("```python\nx = 1\n```")
+    assert "\n</code></pre>" in rendered  # Pygments ends the block with a newline
+    assert "\n</code></pre>" not in for_qt(rendered) and "x" in for_qt(rendered)

@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from .bank import ExerciseDetail, QuestionDetail
-from .render import code_css, escape, page_css, render_markdown
+from .render import code_css, escape, for_qt, page_css, render_markdown
 from .userstore import Grade
 
 # progress(done, total) -> False cancels; None or True carries on.
@@ -602,11 +602,11 @@ def html_document(
         toc.append(f"<h3>Exercises: {escape(topic_title)}</h3><ol>{entries}</ol>")
     articles = []
     for done, item in enumerate(items, start=1):
-        section = re.sub(r"\n+(</code></pre>)", r"\1", question_html(item, options))  # no blank last code line
+        section = for_qt(question_html(item, options))  # no blank last code line in browsers either
         articles.append(f'<article id="q-{escape(item.question.id)}">\n{section}\n</article>')
         _tick(progress, done, total)
     for done, item in enumerate(exercises, start=len(items) + 1):
-        section = re.sub(r"\n+(</code></pre>)", r"\1", exercise_section_html(item))
+        section = for_qt(exercise_section_html(item))
         articles.append(f'<article id="x-{escape(item.exercise.id)}">\n{section}\n</article>')
         _tick(progress, done, total)
     return (
@@ -681,7 +681,7 @@ def pdf_html(
         sections.append(exercise_section_html(item, heading="h1"))
         _tick(progress, done, total)
     body = "".join(sections)
-    body = re.sub(r"\n+(</code></pre>)", r"\1", body)  # Qt prints a trailing newline as an empty code line
+    body = for_qt(body)
     return (
         f"<html><body><h1>Onsite: {escape(label)}</h1>"
         f'<p class="meta">{_counts(items, exercises)} · exported {utc_stamp()}</p>'

@@ -60,6 +60,14 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+_CODE_BLOCK_END = re.compile(r"\n+(</code></pre>)")
+
+
+def for_qt(fragment: str) -> str:
+    """HTML for Qt's rich text: it draws a code block's trailing newline as an empty shaded line."""
+    return _CODE_BLOCK_END.sub(r"\1", fragment)
+
+
 def code_css(dark: bool) -> str:
     """Code block colours; pre-generated in code_styles.py so showing a page never imports Pygments."""
     from . import code_styles

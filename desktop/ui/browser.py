@@ -6,6 +6,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser
 
+from ..core.render import for_qt
 from .theme import document_css
 
 
@@ -25,7 +26,7 @@ class SafeBrowser(QTextBrowser):
         if css != self._css:  # parsing the style sheet again costs ~0.3 ms a page; only on a theme change
             self._css = css
             self.document().setDefaultStyleSheet(css)
-        self.setHtml(html)
+        self.setHtml(for_qt(html))
 
     def loadResource(self, resource_type: int, url: QUrl):  # noqa: ANN201, N802 - Qt API
         # Offline means offline: no image, style sheet or file is ever loaded by a page.
