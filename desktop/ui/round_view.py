@@ -481,6 +481,9 @@ class RoundReview(QWidget):
         self.header.setWordWrap(True)
         self.items = QListWidget()
         self.items.setAccessibleName("Round items")
+        self.items.setWordWrap(True)  # long titles wrap instead of hiding behind a horizontal scroll bar
+        self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.items.setSpacing(2)
         self.items.currentRowChanged.connect(self._show)
         self.mine = SafeBrowser("My answer")
         self.model = SafeBrowser("Model answer")
