@@ -61,6 +61,27 @@ def test_unclosed_fence_is_reported(tmp_path):
         parse_question(write(tmp_path, text))
 
 
+def test_prose_glued_to_a_list_is_reported_at_its_line(tmp_path):
+    glued = "Steps:\n1. Measure\n2. Fix\n   the slow stage\nThen re-measure."
+    text = question_text("kv-cache", "serving", "KV cache", extra=glued)
+    with pytest.raises(ContentError, match="follows a list item with no blank line") as error:
+        parse_question(write(tmp_path, text))
+    assert error.value.line == text.splitlines().index("Then re-measure.") + 1
+    fixed = text.replace("\nThen re-measure.", "\n\nThen re-measure.")
+    assert parse_question(write(tmp_path, fixed)).id == "kv-cache"
+    # Inside a code fence a list-like line is just code.
+    fenced = question_text("kv-cache", "serving", "KV cache", extra="```text\n- a\nb\n```")
+    assert parse_question(write(tmp_path, fenced)).id == "kv-cache"
+
+
+def test_exercise_option_glued_to_a_list_is_reported(tmp_path):
+    text = exercise_text("ex-a", "serving").replace(
+        "Candidate answer C about the pipeline.", "Candidate answer C:\n- one\nand more prose."
+    )
+    with pytest.raises(ContentError, match="no blank line"):
+        parse_exercise(write(tmp_path, text))
+
+
 def test_short_answer_is_rejected_but_allowed_in_relaxed_mode(tmp_path):
     path = write(tmp_path, question_text("kv-cache", "serving", "KV cache", words=50))
     with pytest.raises(ContentError, match="expected 300 to 900"):

@@ -210,6 +210,35 @@ def parse_list(path: Path, section: Section) -> tuple[str, ...]:
     return tuple(items)
 
 
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def check_list_endings(path: Path, section: Section) -> None:
+    """Prose must not follow a list without a blank line: Markdown would fold it into the last item."""
+    in_fence = False
+    previous_is_item = False
+    for offset, line in enumerate(section.body.splitlines(), start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            previous_is_item = False
+            continue
+        if in_fence:
+            continue
+        is_item = bool(LIST_ITEM.match(line))
+        if previous_is_item and line.strip() and not is_item and not line.startswith((" ", "\t", "#")):
+            raise ContentError(
+                path,
+                section.line + offset,
+                "this line follows a list item with no blank line, so it would render inside that item; "
+                "add a blank line before it (or indent it to continue the item)",
+            )
+        # An indented continuation keeps the item open; a blank line or heading ends it.
+        if is_item:
+            previous_is_item = True
+        elif not line.strip() or line.startswith("#"):
+            previous_is_item = False
+
+
 def check_count(path: Path, section: Section, items: tuple, bounds: tuple[int, int]) -> None:
     low, high = bounds
     if not low <= len(items) <= high:
@@ -303,6 +332,8 @@ def parse_question(path: Path, text: str | None = None, *, strict: bool = True) 
     follow_ups = parse_list(path, sections["Follow-ups"])
     answer = sections["Model answer"]
     if strict:
+        for prose in (sections["Prompt"], answer):
+            check_list_endings(path, prose)
         check_count(path, sections["Key points"], key_points, KEY_POINTS)
         check_count(path, sections["Follow-ups"], follow_ups, FOLLOW_UPS)
         words = count_words(answer.body)
@@ -340,6 +371,10 @@ def parse_exercise(path: Path, text: str | None = None) -> Exercise:
     best = best_section.body.strip()
     if best not in OPTION_LETTERS:
         raise ContentError(path, best_section.line, f"'## Best option' must be one letter A-D, not {best!r}")
+    for letter in OPTION_LETTERS:
+        check_list_endings(path, sections[f"Option {letter}"])
+        check_list_endings(path, sections[f"Why {letter}"])
+    check_list_endings(path, sections["Question"])
     takeaway = sections["Takeaway"]
     if "→" not in takeaway.body:
         raise ContentError(path, takeaway.line, "'## Takeaway' must chain its steps with '→'")
