@@ -67,8 +67,21 @@ def test_exercises_have_four_explained_options(bank):
     for exercise in bank.exercises:
         assert len(exercise.options) == 4 and all(option.strip() for option in exercise.options)
         assert len(exercise.explanations) == 4 and all(text.strip() for text in exercise.explanations)
+
+
+def test_exercises_cannot_be_solved_by_surface_cues(bank):
+    """Picking a letter, or an answer by its length, should do little better than chance (1 in 4)."""
+    total = len(bank.exercises)
     bests = Counter(exercise.best for exercise in bank.exercises)
-    assert len(bests) >= 3, f"the best option should not always be the same letter: {bests}"
+    assert all(0.15 <= bests[letter] / total <= 0.35 for letter in "ABCD"), bests
+    # Rank of the best option among the four by word count: 0 = longest, 3 = shortest.
+    ranks: dict[int, list[str]] = {rank: [] for rank in range(4)}
+    for exercise in bank.exercises:
+        words = [len(option.split()) for option in exercise.options]
+        best = words["ABCD".index(exercise.best)]
+        ranks[sorted(words, reverse=True).index(best)].append(exercise.id)
+    shares = {rank: round(len(ids) / total, 2) for rank, ids in ranks.items()}
+    assert all(0.10 <= share <= 0.40 for share in shares.values()), f"best option by length rank: {shares}"
 
 
 def test_coding_questions_carry_code(bank):
