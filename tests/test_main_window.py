@@ -1,6 +1,8 @@
 """The real main window, driven like a user would: filter, search, select, reveal, star, practise."""
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from desktop.core.study import Study
 from desktop.ui.main_window import MainWindow
@@ -272,3 +274,63 @@ def test_a_dark_palette_re_renders_pages_and_rows_dark(window, qtbot):
     finally:
         app.setPalette(light)
     qtbot.waitUntil(lambda: window.question_view.prompt._css == page_css(False))
+
+
+def zoom_action(window, text):
+    menu = window._menus["V&iew"]  # noqa: SLF001 - the window's own menus
+    return next(action for action in menu.actions() if action.text() == text)
+
+
+def test_text_size_follows_the_view_menu_keys_and_wheel_and_survives_restart(
+        window, study, bank_path, data_dir, qtbot):
+    window.question_panel.select("kv-cache-memory")
+    view = window.question_view
+    panes = {"prompt": view.prompt, "answer": view.answer, "editor": view.draft.editor,
+             "preview": view.draft.preview, "key points": view.rubric.points, "overview": window.home}
+    normal = {name: pane.font().pointSizeF() for name, pane in panes.items()}
+
+    zoom_action(window, "&Bigger text").trigger()
+    zoom_action(window, "&Bigger text").trigger()
+    assert {name: pane.font().pointSizeF() for name, pane in panes.items()} == {
+        name: size + 2 for name, size in normal.items()}
+    # The page's document lays out in the new size, not just the widget.
+    assert view.prompt.document().defaultFont().pointSizeF() == normal["prompt"] + 2
+    assert study.store.setting("view.text_zoom") == 2
+
+    # The keyboard works while typing in the editor (Ctrl+-), and Ctrl+wheel over a page.
+    view.draft.editor.setFocus()
+    qtbot.keyClick(view.draft.editor, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert view.prompt.font().pointSizeF() == normal["prompt"] + 1
+    assert view.draft.editor.toPlainText() == ""  # the shortcut did not type a "-"
+    wheel = QWheelEvent(QPointF(20, 20), QPointF(20, 20), QPoint(0, 0), QPoint(0, 120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.answer.viewport(), wheel)
+    assert view.draft.editor.font().pointSizeF() == normal["editor"] + 2
+    assert study.store.setting("view.text_zoom") == 2
+
+    window.close()
+    study.store.close()
+    reopened = Study.open(bank_path, data_dir)
+    second = MainWindow(reopened)
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitUntil(second.is_ready)
+    assert second.home.font().pointSizeF() == normal["overview"] + 2
+    assert second.question_view.prompt.font().pointSizeF() == normal["prompt"] + 2
+    zoom_action(second, "&Normal text size").trigger()
+    assert second.question_view.prompt.font().pointSizeF() == normal["prompt"]
+    assert reopened.store.setting("view.text_zoom") == 0
+    second.close()
+    reopened.close()
+
+
+def test_text_size_stays_within_readable_bounds(window):
+    for _ in range(40):
+        zoom_action(window, "&Smaller text").trigger()
+    smallest = window.home.font().pointSizeF()
+    assert smallest >= 6
+    for _ in range(40):
+        zoom_action(window, "&Bigger text").trigger()
+    assert window.home.font().pointSizeF() <= 30
+    zoom_action(window, "&Normal text size").trigger()

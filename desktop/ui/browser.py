@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser
 
 from ..core.render import for_qt
+from .text_zoom import ZOOM
 from .theme import document_css
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QWheelEvent
 
 
 class SafeBrowser(QTextBrowser):
@@ -20,6 +26,12 @@ class SafeBrowser(QTextBrowser):
         self._css = document_css()
         self.document().setDefaultStyleSheet(self._css)
         self.document().setDocumentMargin(10)
+        ZOOM.register(self)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt API
+        # Qt's own Ctrl+wheel zoom would resize this page alone; every page follows one size.
+        if not ZOOM.wheel(event):
+            super().wheelEvent(event)
 
     def set_page(self, html: str) -> None:
         css = document_css()

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent, QTextCursor
+from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -26,6 +26,7 @@ from ..core.drafting import DraftSession, word_count
 from ..core.render import render_markdown
 from ..core.userstore import UserDataError
 from .browser import SafeBrowser
+from .text_zoom import ZOOM
 
 AUTOSAVE_MS = 600  # well inside the promise of "saved within a second of the last keystroke"
 PREVIEW_DEBOUNCE_MS = 120
@@ -46,6 +47,11 @@ class MarkdownEdit(QPlainTextEdit):
         self.setTabChangesFocus(False)
         self.setAccessibleName(accessible_name)
         self.setPlaceholderText("Write your answer in Markdown. It saves itself as you type.")
+        ZOOM.register(self)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt API
+        if not ZOOM.wheel(event):  # Ctrl+wheel resizes every pane together, not this editor alone
+            super().wheelEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         if event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:

@@ -29,6 +29,7 @@ from ..core.study import Study
 from .browser import SafeBrowser
 from .exercise_view import all_topics_html, topic_page_html
 from .question_list import QuestionListPanel
+from .text_zoom import ZOOM
 
 ALL_TOPICS = "__all__"
 
@@ -101,6 +102,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.modes, 1)
         self.setCentralWidget(central)
+        # The text size of pages and editors: set before any of them is built, then kept in settings.
+        ZOOM.set_step(self.study.store.setting("view.text_zoom") or 0)
+        ZOOM.on_change(self._save_text_zoom)
         self._build_menus()
         self._load_topics()
         self._restore_state()
@@ -172,7 +176,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         """The menu titles; their actions are added after the first paint (_fill_menus)."""
         self._menus = {title: self.menuBar().addMenu(title)
-                       for title in ("&File", "&Go", "&Round", "Re&view", "&Help")}
+                       for title in ("&File", "&Go", "V&iew", "&Round", "Re&view", "&Help")}
 
     def _fill_menus(self) -> None:
         file_menu = self._menus["&File"]
@@ -203,6 +207,16 @@ class MainWindow(QMainWindow):
         reveal = QAction("&Reveal model answer", self)
         reveal.triggered.connect(lambda: self.question_view.reveal())
         go_menu.addAction(reveal)
+        view_menu = self._menus["V&iew"]
+        for text, keys, slot in (
+            ("&Bigger text", [QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")], ZOOM.bigger),
+            ("&Smaller text", [QKeySequence.StandardKey.ZoomOut], ZOOM.smaller),
+            ("&Normal text size", [QKeySequence("Ctrl+0")], ZOOM.reset),
+        ):
+            action = QAction(text, self)
+            action.setShortcuts(keys)
+            action.triggered.connect(slot)
+            view_menu.addAction(action)
         round_menu = self._menus["&Round"]
         new_round = QAction("&New mock round…", self)
         new_round.setShortcut(QKeySequence("Ctrl+R"))
@@ -223,6 +237,10 @@ class MainWindow(QMainWindow):
         about = QAction("&About Onsite", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _save_text_zoom(self, step: int) -> None:
+        if not self._closed:
+            self.study.store.set_setting("view.text_zoom", step)
 
     def _load_topics(self) -> None:
         topics = self.study.topics()

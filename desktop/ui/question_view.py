@@ -22,6 +22,7 @@ from ..core.study import RATING_NAMES, Study, rating_for_fraction
 from .browser import SafeBrowser
 from .draft_editor import DraftEditor
 from .history_dialog import HistoryDialog
+from .text_zoom import ZOOM
 from .theme import difficulty_color
 
 
@@ -61,6 +62,7 @@ class RubricPanel(QWidget):
             "QListWidget::indicator:checked { background: palette(highlight); }"
         )
         self.points.itemChanged.connect(self._update_summary)
+        ZOOM.register(self.points)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.last_grade = QLabel()
