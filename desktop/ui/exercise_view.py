@@ -113,5 +113,5 @@ def all_topics_html(topics: list[TopicInfo], practised: int, total: int) -> str:
         "then reveal the model answer and grade yourself against its key points.</p>"
         f"<p><b>{practised}</b> of <b>{total}</b> questions practised.</p><ul>{items}</ul>"
         "<p class='muted'>Keys: Ctrl+F search · J/K or arrows move · Space reveals · S stars · "
-        "A–D answer an exercise.</p>"
+        "A–D answer an exercise · Ctrl+= / Ctrl+- text size.</p>"
     )
