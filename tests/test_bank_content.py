@@ -28,8 +28,8 @@ def coverage():
 
 def test_size_of_the_bank(bank):
     assert len(bank.topics) >= 12
-    assert len(bank.questions) >= 240
-    assert len(bank.exercises) >= 40
+    assert len(bank.questions) >= 280
+    assert len(bank.exercises) >= 60
 
 
 def test_every_topic_is_full_and_balanced(bank):
