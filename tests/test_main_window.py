@@ -334,3 +334,25 @@ def test_text_size_stays_within_readable_bounds(window):
         zoom_action(window, "&Bigger text").trigger()
     assert window.home.font().pointSizeF() <= 30
     zoom_action(window, "&Normal text size").trigger()
+
+
+def test_search_finds_my_own_drafts_and_notes(window, qtbot):
+    window.question_panel.select("kv-cache-memory")
+    qtbot.keyClicks(window.question_view.draft.editor, "The Zanzibar trick halves it, like batching")
+    window.question_panel.select("dynamic-batching")
+    qtbot.keyClicks(window.question_view.notes.editor, "Ask them about zanzibar timing")
+    window.save_drafts()  # what autosave does within a second of typing
+    qtbot.keyClicks(window.question_panel.search, "zanzib")
+    qtbot.waitUntil(lambda: len(titles(window)) == 2, timeout=2000)
+    snippets = {row.id: row.snippet_html for row in window.question_panel.model.rows}
+    assert snippets["kv-cache-memory"].startswith("<i>Your draft:</i>")
+    assert snippets["dynamic-batching"].startswith("<i>Your notes:</i>")
+    assert '<b class="match">Zanzibar</b>' in snippets["kv-cache-memory"]
+    # Bank matches keep their ranked place ahead of matches in the user's own words.
+    window.question_panel.search.clear()
+    qtbot.keyClicks(window.question_panel.search, "batching")
+    qtbot.waitUntil(lambda: window.question_panel.search.text() == "batching"
+                    and titles(window)[0] == "Dynamic batching for GPU serving"
+                    and not window.question_panel.model.rows[0].snippet_html.startswith("<i>"), timeout=2000)
+    rows = window.question_panel.model.rows
+    assert rows[-1].id == "kv-cache-memory" and rows[-1].snippet_html.startswith("<i>Your draft:</i>")

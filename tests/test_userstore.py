@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from desktop.core.bank import fts_query
 from desktop.core.userstore import MIGRATIONS, SCHEMA_VERSION, UserDataError, UserStore
 
 
@@ -99,3 +100,44 @@ def test_settings_round_trip(data_dir):
     store.set_setting("window", {"w": 3})
     assert store.setting("window") == {"w": 3}
     assert store.setting("missing", 7) == 7
+
+
+def test_own_words_are_searchable_and_follow_every_save(data_dir):
+    store = UserStore(data_dir / "user.sqlite")
+    store.save_draft("q1", "Bucket gradients and overlap the NCCL all-reduce with backward.", 30, False, 9)
+    store.save_note("q2", "Remember: sharding the optimizer states is ZeRO-1.")
+    store.save_note("q1", "Ask about ring versus tree.")
+
+    def found(words: str) -> list[str]:
+        return [row[0] for row in store.search_own_text(fts_query(words))]
+
+    assert found("nccl") == ["q1"]
+    assert found("shard optim") == ["q2"]  # prefixes and stems, as in the bank's search
+    assert found("ring nccl") == ["q1"]  # one question's draft and note are searched together
+    assert store.search_own_text(fts_query("ring"))[0][1:] == (
+        "Bucket gradients and overlap the NCCL all-reduce with backward.", "Ask about ring versus tree.")
+    store.save_draft("q1", "Rewritten without the library name.", 40, False, 5)
+    assert found("nccl") == []
+    assert found("rewritten") == ["q1"]
+    store.save_note("q2", "")
+    assert found("shard") == []
+    assert store.search_own_text('"unbalanced') == []  # a query FTS5 cannot parse finds nothing
+    store.close()
+
+
+def test_migration_indexes_drafts_and_notes_written_before_search_existed(data_dir):
+    path = data_dir / "user.sqlite"
+    connection = sqlite3.connect(path)
+    for script in MIGRATIONS[:4]:
+        connection.executescript(script)
+    connection.execute("INSERT INTO drafts VALUES ('q1', 'Paged attention allocates KV blocks', 12, 'then')")
+    connection.execute("INSERT INTO notes VALUES ('q2', 'PagedAttention paper, vLLM', 'then')")
+    connection.execute("INSERT INTO notes VALUES ('q3', '', 'then')")
+    connection.execute("PRAGMA user_version = 4")
+    connection.commit()
+    connection.close()
+    store = UserStore(path)
+    assert sorted(row[0] for row in store.search_own_text(fts_query("paged"))) == ["q1", "q2"]
+    store.save_draft("q3", "Paged KV cache", 5, False, 3)  # a question first written after the migration
+    assert sorted(row[0] for row in store.search_own_text(fts_query("paged"))) == ["q1", "q2", "q3"]
+    store.close()

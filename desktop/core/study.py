@@ -14,7 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import bank_stamp
-from .bank import Bank, ExerciseDetail, QuestionDetail, SearchHit, TopicInfo
+from .bank import (
+    Bank,
+    ExerciseDetail,
+    Highlighter,
+    QuestionDetail,
+    SearchHit,
+    TopicInfo,
+    cut_snippet,
+    fts_query,
+    highlight_pattern,
+    highlight_snippet,
+)
 from .review import ReviewSettings, cache_status, due_dates, due_labeler, end_of_local_day, read_settings, utc_text
 from .userstore import USER_DB_NAME, UserStore, utc_now
 from .vocabulary import DIFFICULTIES
@@ -38,6 +49,29 @@ class QuestionFilter:
     sort: str = "bank"
 
 
+class OwnTextHit:
+    """A search match in the user's own draft or note for a question; the snippet says which."""
+
+    def __init__(self, question_id: str, draft: str, note: str, pattern: Highlighter) -> None:
+        self.id = question_id
+        self.draft = draft
+        self.note = note
+        self.pattern = pattern
+        self._snippet: str | None = None
+
+    @property
+    def snippet_html(self) -> str:
+        if self._snippet is None:  # cut only when a row is shown, as for bank hits
+            def found(text: str) -> int:
+                lowered = text.lower()
+                return sum(stem in lowered for stem in self.pattern.stems)
+
+            label, text = ("Your notes", self.note) if found(self.note) > found(self.draft) \
+                else ("Your draft", self.draft)
+            self._snippet = f"<i>{label}:</i> {highlight_snippet(cut_snippet((text,), self.pattern))}"
+        return self._snippet
+
+
 @dataclass(frozen=True)
 class QuestionRow:
     id: str
@@ -47,7 +81,7 @@ class QuestionRow:
     kind: str
     practised: int
     starred: bool
-    hit: SearchHit | None = None  # set when the list comes from a search
+    hit: SearchHit | OwnTextHit | None = None  # set when the list comes from a search
     due: str | None = None  # ISO UTC of the next review; None = never graded (new to the scheduler)
     due_label: str = "new"
 
@@ -196,13 +230,20 @@ class Study:
         return TopicProgress(topic, practised, done)
 
     def questions(self, query: QuestionFilter) -> list[QuestionRow]:
-        snippets: dict[str, SearchHit] = {}
+        snippets: dict[str, SearchHit | OwnTextHit] = {}
         order: dict[str, int] = {}
         ids = None
         if query.search.strip():
-            hits = self.bank.search(query.search)
-            snippets = {hit.id: hit for hit in hits}
-            order = {hit.id: index for index, hit in enumerate(hits)}
+            snippets = {hit.id: hit for hit in self.bank.search(query.search)}  # bank rank order
+            # The user's own drafts and notes are searched too; their matches follow the bank's.
+            own_query = fts_query(query.search)
+            if own_query is not None:
+                pattern = None
+                for question_id, draft, note in self.store.search_own_text(own_query):
+                    if question_id not in snippets:
+                        pattern = pattern or highlight_pattern(query.search)
+                        snippets[question_id] = OwnTextHit(question_id, draft, note, pattern)
+            order = {question_id: index for index, question_id in enumerate(snippets)}
             ids = list(snippets)
         summaries = self.bank.questions(
             topics=[query.topic] if query.topic else None,

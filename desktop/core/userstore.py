@@ -133,6 +133,19 @@ MIGRATIONS: list[str] = [
                answered_at
         FROM exercise_answers ORDER BY answered_at;
     """,
+    # 5: the user's own words (current drafts and notes) are searched with the bank. own_text_rows gives
+    # each question a fixed rowid, so re-indexing one question on every autosave touches one row.
+    """
+    CREATE TABLE own_text_rows (row INTEGER PRIMARY KEY, question_id TEXT NOT NULL UNIQUE);
+    CREATE VIRTUAL TABLE own_text_fts USING fts5(draft, note, tokenize = 'porter unicode61', prefix = '1 2 3');
+    INSERT INTO own_text_rows (question_id)
+        SELECT question_id FROM drafts WHERE text != '' UNION SELECT question_id FROM notes WHERE text != '';
+    INSERT INTO own_text_fts (rowid, draft, note)
+        SELECT r.row, COALESCE(d.text, ''), COALESCE(n.text, '')
+        FROM own_text_rows r
+        LEFT JOIN drafts d ON d.question_id = r.question_id
+        LEFT JOIN notes n ON n.question_id = r.question_id;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -379,6 +392,7 @@ class UserStore:
                     "INSERT INTO draft_versions (question_id, text, words, saved_at) VALUES (?, ?, ?, ?)",
                     (question_id, text, words, now),
                 )
+            self._index_own_text(db, question_id)
 
     def draft_versions(self, question_id: str) -> list[DraftVersion]:
         rows = self.query(
@@ -406,6 +420,32 @@ class UserStore:
                 "INSERT OR REPLACE INTO notes (question_id, text, updated_at) VALUES (?, ?, ?)",
                 (question_id, text, self.now()),
             )
+            self._index_own_text(db, question_id)
+
+    @staticmethod
+    def _index_own_text(db: sqlite3.Connection, question_id: str) -> None:
+        """Re-index one question's current draft and note (inside the transaction that saved them)."""
+        db.execute("INSERT OR IGNORE INTO own_text_rows (question_id) VALUES (?)", (question_id,))
+        row = db.execute("SELECT row FROM own_text_rows WHERE question_id = ?", (question_id,)).fetchone()[0]
+        db.execute("DELETE FROM own_text_fts WHERE rowid = ?", (row,))
+        db.execute(
+            "INSERT INTO own_text_fts (rowid, draft, note) VALUES (?, "
+            "COALESCE((SELECT text FROM drafts WHERE question_id = ?), ''), "
+            "COALESCE((SELECT text FROM notes WHERE question_id = ?), ''))",
+            (row, question_id, question_id),
+        )
+
+    def search_own_text(self, fts_query: str, limit: int = 200) -> list[tuple[str, str, str]]:
+        """(question id, draft, note) of the questions whose draft or note matches an FTS5 query,
+        best match first."""
+        try:
+            return self.query(
+                "SELECT r.question_id, f.draft, f.note FROM own_text_fts f JOIN own_text_rows r ON r.row = f.rowid "
+                "WHERE own_text_fts MATCH ? ORDER BY rank LIMIT ?",
+                (fts_query, limit),
+            )
+        except sqlite3.OperationalError:  # a query FTS5 cannot parse finds nothing, as in the bank
+            return []
 
     # --- grades (append-only: scheduling and statistics read the whole history) -------------
 
