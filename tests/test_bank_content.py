@@ -29,7 +29,7 @@ def coverage():
 def test_size_of_the_bank(bank):
     assert len(bank.topics) >= 12
     assert len(bank.questions) >= 280
-    assert len(bank.exercises) >= 60
+    assert len(bank.exercises) >= 90
 
 
 def test_every_topic_is_full_and_balanced(bank):
