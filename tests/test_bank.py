@@ -164,3 +164,21 @@ def test_exercise_search_needs_every_word_in_title_scenario_or_options(bank_path
     assert bank.exercises(search="candidate nowhere") == []
     assert bank.exercises(search="reason") == []  # explanations are not searched: they name the answer
     assert len(bank.exercises(search="_%")) == 0  # LIKE wildcards typed by the user match literally
+
+
+def test_random_question_prefers_new_ones_and_skips_the_open_one():
+    import random
+
+    from desktop.core.study import QuestionRow, pick_random
+
+    def row(question_id: str, practised: int) -> QuestionRow:
+        return QuestionRow(question_id, "t", question_id.title(), "Easy", "Technical", practised, False)
+
+    rows = [row("seen", 2), row("fresh", 0), row("open", 0), row("other", 1)]
+    rng = random.Random(7)
+    drawn = {pick_random(rows, rng, exclude="open").id for _ in range(50)}
+    assert drawn == {"fresh"}  # the only never-practised question besides the open one
+    practised = [row("seen", 2), row("other", 1), row("open", 3)]
+    assert {pick_random(practised, rng, exclude="open").id for _ in range(50)} == {"seen", "other"}
+    assert pick_random([row("open", 0)], rng, exclude="open").id == "open"  # nothing else to draw
+    assert pick_random([], rng) is None

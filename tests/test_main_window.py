@@ -356,3 +356,33 @@ def test_search_finds_my_own_drafts_and_notes(window, qtbot):
                     and not window.question_panel.model.rows[0].snippet_html.startswith("<i>"), timeout=2000)
     rows = window.question_panel.model.rows
     assert rows[-1].id == "kv-cache-memory" and rows[-1].snippet_html.startswith("<i>Your draft:</i>")
+
+
+def test_r_opens_a_random_question_from_the_filtered_list(window, qtbot):
+    import random
+
+    window._rng = random.Random(3)  # noqa: SLF001 - a fixed draw
+    select_topic(window, "Serving")
+    window.question_panel.difficulty.setCurrentText("Hard")
+    qtbot.keyClick(window.question_panel.view, Qt.Key.Key_R)
+    assert window.question_view.question.id == "autoscaling-inference"  # the only Hard one in Serving
+    window.question_panel.difficulty.setCurrentText("Any difficulty")
+    window.study.store.mark_practised("dynamic-batching")
+    window.refresh_questions()
+    window.question_panel.view.setFocus()
+    drawn = []
+    for _ in range(12):
+        qtbot.keyClick(window.question_panel.view, Qt.Key.Key_R)
+        drawn.append(window.question_view.question.id)
+    # New questions first, never the one already open: the two unpractised ones alternate.
+    assert set(drawn) == {"autoscaling-inference", "kv-cache-memory"}
+    assert all(first != second for first, second in zip(drawn, drawn[1:], strict=False))
+    # Text fields keep the letter: R types into the search box instead of drawing.
+    qtbot.keyClick(window.question_panel.search, Qt.Key.Key_R)
+    assert window.question_panel.search.text() == "r"
+    window.question_panel.search.clear()
+    window.question_panel.difficulty.setCurrentText("Any difficulty")
+    window.question_panel.search.setText("no such words anywhere")
+    qtbot.waitUntil(lambda: titles(window) == [], timeout=2000)
+    window.show_random_question()
+    assert "nothing to draw" in window.statusBar().currentMessage()

@@ -31,6 +31,8 @@ from .userstore import USER_DB_NAME, UserStore, utc_now
 from .vocabulary import DIFFICULTIES
 
 if TYPE_CHECKING:
+    import random
+
     from .drafting import DraftSession
     from .round_keeper import RoundKeeper
 
@@ -88,6 +90,19 @@ class QuestionRow:
     @property
     def snippet_html(self) -> str:
         return self.hit.snippet_html if self.hit else ""
+
+
+def pick_random(rows: list[QuestionRow], rng: random.Random | None = None,
+                exclude: str | None = None) -> QuestionRow | None:
+    """A question to practise next, drawn from `rows` (the list as filtered): never-practised ones
+    first, then any; not `exclude` (the one already open) unless nothing else is left."""
+    import random
+
+    rng = rng or random.Random()
+    candidates = [row for row in rows if row.id != exclude] or list(rows)
+    fresh = [row for row in candidates if not row.practised]
+    pool = fresh or candidates
+    return rng.choice(pool) if pool else None
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,6 @@ def all_topics_html(topics: list[TopicInfo], practised: int, total: int) -> str:
         "<h2>Onsite</h2><p>Pick a topic on the left or a question in the list. Draft your answer first, "
         "then reveal the model answer and grade yourself against its key points.</p>"
         f"<p><b>{practised}</b> of <b>{total}</b> questions practised.</p><ul>{items}</ul>"
-        "<p class='muted'>Keys: Ctrl+F search · J/K or arrows move · Space reveals · S stars · "
+        "<p class='muted'>Keys: Ctrl+F search · J/K or arrows move · Space reveals · S stars · R random question · "
         "A–D answer an exercise · Ctrl+= / Ctrl+- text size.</p>"
     )

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.study import Study
+from ..core.study import Study, pick_random
 from .browser import SafeBrowser
 from .exercise_view import all_topics_html, topic_page_html
 from .question_list import QuestionListPanel
@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self._theme_rerender_pending = False
         self._keys = None  # the study keys' application-wide filter: installed after the first paint
         self._is_ready = False
+        self._rng = None  # random.Random for "Random question"; None draws from the system's randomness
         _AfterFirstPaint(self, self._finish_start)
 
     def _finish_start(self) -> None:
@@ -204,6 +205,11 @@ class MainWindow(QMainWindow):
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
         go_menu.addAction(find)
+        random_question = QAction("R&andom question", self)
+        random_question.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        random_question.setToolTip("A question from the list as filtered, new ones first (key: R)")
+        random_question.triggered.connect(self.show_random_question)
+        go_menu.addAction(random_question)
         reveal = QAction("&Reveal model answer", self)
         reveal.triggered.connect(lambda: self.question_view.reveal())
         go_menu.addAction(reveal)
@@ -355,6 +361,21 @@ class MainWindow(QMainWindow):
     def show_question(self, question_id: str) -> None:
         self.question_view.show_question(question_id)
         self.pages.setCurrentWidget(self.question_view)
+
+    def show_random_question(self) -> None:
+        """Open a question drawn from the list as filtered, never-practised ones first."""
+        if self.modes.currentWidget() is not self.splitter:
+            if self._round_page is not None and self._round_page.is_running():
+                self.show_message("Finish or end the mock round first.")
+                return
+            self.show_study()
+        self.middle_tabs.setCurrentWidget(self.question_panel)
+        current = self.question_view.question.id if self.showing_question() and self.question_view.question else None
+        row = pick_random(self.question_panel.model.rows, self._rng, exclude=current)
+        if row is None:
+            self.show_message("No question matches the filters, so there is nothing to draw from.")
+            return
+        self.question_panel.select(row.id)
 
     def refresh_exercises(self) -> None:
         topic_id = self.current_topic()

@@ -1,4 +1,4 @@
-"""Single-letter study keys for the main window: J/K move, Space reveals, S stars."""
+"""Single-letter study keys for the main window: J/K move, Space reveals, S stars, R draws a question."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ OPTION_KEYS = {Qt.Key.Key_A: 0, Qt.Key.Key_B: 1, Qt.Key.Key_C: 2, Qt.Key.Key_D: 
 
 class StudyKeys(QObject):
     """Single-letter study keys that act only when no text field has focus: J/K move through the
-    list in front (questions or exercises), Space reveals, S stars, A–D (or 1–4) answer an exercise."""
+    list in front (questions or exercises), Space reveals, S stars, R opens a random question,
+    A–D (or 1–4) answer an exercise."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -60,6 +61,8 @@ class StudyKeys(QObject):
             window.question_view.reveal()
         elif key == Qt.Key.Key_S and window.showing_question():
             window.question_view.toggle_star()
+        elif key == Qt.Key.Key_R and not window.showing_exercise():
+            window.show_random_question()
         else:
             return False
         return True
