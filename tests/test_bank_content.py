@@ -28,7 +28,7 @@ def coverage():
 
 def test_size_of_the_bank(bank):
     assert len(bank.topics) >= 12
-    assert len(bank.questions) >= 280
+    assert len(bank.questions) >= 300
     assert len(bank.exercises) >= 90
 
 
