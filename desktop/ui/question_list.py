@@ -219,7 +219,7 @@ class QuestionListPanel(QWidget):
         super().__init__()
         self.topic_id: str | None = None
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search questions, answers, exercises and your own notes (Ctrl+F)")
+        self.search.setPlaceholderText("Search questions, exercises and your notes (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search")
         self.difficulty = self._combo("Difficulty", ["Any difficulty", *DIFFICULTIES])
