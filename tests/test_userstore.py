@@ -141,3 +141,14 @@ def test_migration_indexes_drafts_and_notes_written_before_search_existed(data_d
     store.save_draft("q3", "Paged KV cache", 5, False, 3)  # a question first written after the migration
     assert sorted(row[0] for row in store.search_own_text(fts_query("paged"))) == ["q1", "q2", "q3"]
     store.close()
+
+
+def test_a_broken_search_index_never_stops_a_draft_from_saving(data_dir):
+    store = UserStore(data_dir / "user.sqlite")
+    store.query("DROP TABLE own_text_fts")  # stands in for an index that can no longer be written
+    store.save_draft("q1", "My words survive.", 5, False, 3)
+    store.save_note("q1", "So does my note.")
+    assert store.draft("q1")[0] == "My words survive."
+    assert store.note("q1") == "So does my note."
+    assert store.search_own_text(fts_query("words")) == []  # only searching them is lost
+    store.close()

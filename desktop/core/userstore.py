@@ -424,16 +424,25 @@ class UserStore:
 
     @staticmethod
     def _index_own_text(db: sqlite3.Connection, question_id: str) -> None:
-        """Re-index one question's current draft and note (inside the transaction that saved them)."""
-        db.execute("INSERT OR IGNORE INTO own_text_rows (question_id) VALUES (?)", (question_id,))
-        row = db.execute("SELECT row FROM own_text_rows WHERE question_id = ?", (question_id,)).fetchone()[0]
-        db.execute("DELETE FROM own_text_fts WHERE rowid = ?", (row,))
-        db.execute(
-            "INSERT INTO own_text_fts (rowid, draft, note) VALUES (?, "
-            "COALESCE((SELECT text FROM drafts WHERE question_id = ?), ''), "
-            "COALESCE((SELECT text FROM notes WHERE question_id = ?), ''))",
-            (row, question_id, question_id),
-        )
+        """Re-index one question's current draft and note (inside the transaction that saved them).
+
+        A savepoint keeps the index secondary: if it cannot be updated (a damaged index), the
+        words are still saved and only searching them is missed.
+        """
+        db.execute("SAVEPOINT own_text")
+        try:
+            db.execute("INSERT OR IGNORE INTO own_text_rows (question_id) VALUES (?)", (question_id,))
+            row = db.execute("SELECT row FROM own_text_rows WHERE question_id = ?", (question_id,)).fetchone()[0]
+            db.execute("DELETE FROM own_text_fts WHERE rowid = ?", (row,))
+            db.execute(
+                "INSERT INTO own_text_fts (rowid, draft, note) VALUES (?, "
+                "COALESCE((SELECT text FROM drafts WHERE question_id = ?), ''), "
+                "COALESCE((SELECT text FROM notes WHERE question_id = ?), ''))",
+                (row, question_id, question_id),
+            )
+        except sqlite3.DatabaseError:
+            db.execute("ROLLBACK TO own_text")
+        db.execute("RELEASE own_text")
 
     def search_own_text(self, fts_query: str, limit: int = 200) -> list[tuple[str, str, str]]:
         """(question id, draft, note) of the questions whose draft or note matches an FTS5 query,
