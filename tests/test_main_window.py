@@ -95,19 +95,24 @@ def test_space_types_in_the_editor_instead_of_revealing(window, qtbot):
     assert not window.question_view.is_revealed()
 
 
+def restart(window, study, bank_path, data_dir, qtbot):
+    """Quit the app and start it again on the same data: (new window, its study)."""
+    window.close()
+    study.store.close()
+    reopened = Study.open(bank_path, data_dir)
+    second = MainWindow(reopened)
+    qtbot.addWidget(second)
+    second.show()
+    return second, reopened
+
+
 def test_status_filter_and_state_survive_restart(window, study, bank_path, data_dir, qtbot):
     window.question_panel.select("kv-cache-memory")
     window.question_view.practised_button.click()
     window.question_view.star_button.click()
     window.splitter.setSizes([300, 300, 800])
     sizes = window.splitter.sizes()
-    window.close()
-    study.store.close()
-
-    reopened = Study.open(bank_path, data_dir)
-    second = MainWindow(reopened)
-    qtbot.addWidget(second)
-    second.show()
+    second, reopened = restart(window, study, bank_path, data_dir, qtbot)
     second.question_panel.status.setCurrentText("Starred")
     assert titles(second) == ["KV cache memory arithmetic"]
     assert second.question_panel.model.rows[0].practised == 1
@@ -309,12 +314,7 @@ def test_text_size_follows_the_view_menu_keys_and_wheel_and_survives_restart(
     assert view.draft.editor.font().pointSizeF() == normal["editor"] + 2
     assert study.store.setting("view.text_zoom") == 2
 
-    window.close()
-    study.store.close()
-    reopened = Study.open(bank_path, data_dir)
-    second = MainWindow(reopened)
-    qtbot.addWidget(second)
-    second.show()
+    second, reopened = restart(window, study, bank_path, data_dir, qtbot)
     qtbot.waitUntil(second.is_ready)
     assert second.home.font().pointSizeF() == normal["overview"] + 2
     assert second.question_view.prompt.font().pointSizeF() == normal["prompt"] + 2
